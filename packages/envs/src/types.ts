@@ -47,6 +47,25 @@ export interface PlanningEnv<Obs = unknown, Act = unknown> extends Env<Obs, Act>
   renderMap(): { width: number; height: number; data: Uint8Array; cellPx: number };
   /** Maps a true state to pixel coordinates (x right, y down) in `renderMap()`'s picture. */
   stateToPixel(state: TrueState): [number, number];
+  /** The env's own start-goal sampler for evaluation tasks (e.g. PLDM's protocol); when absent, task sets
+   * sample start and goal independently with `sampleFreeState`. */
+  sampleTask?(rng: Rng): { start: number[]; goal: number[] };
+  /** Data-collection policies this env provides itself (e.g. `pldm`), by name. */
+  dataPolicies?(): Record<string, () => DataPolicy>;
+}
+
+/**
+ * A behaviour policy for offline data collection. `beginEpisode` may choose the episode's start (returned
+ * as reset options) and precompute actions; `act` returns the next action. All randomness from `rng`.
+ */
+export interface DataPolicy<Act = unknown> {
+  readonly name: string;
+  beginEpisode(
+    env: PlanningEnv<unknown, Act>,
+    rng: Rng,
+    ctx: { episodeIndex: number; steps: number },
+  ): PlanningResetOptions | undefined;
+  act(env: PlanningEnv<unknown, Act>, rng: Rng): Act;
 }
 
 export function isPlanningEnv(env: unknown): env is PlanningEnv {
