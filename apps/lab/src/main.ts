@@ -1,0 +1,50 @@
+#!/usr/bin/env -S npx tsx
+import "@hjepa/envs";
+import { collectCommand } from "./commands/collect.ts";
+import { envsCommand } from "./commands/envs.ts";
+import { oracleCommand } from "./commands/oracle.ts";
+import { renderCommand } from "./commands/render.ts";
+import { startCommand } from "./commands/start.ts";
+import { tasksCommand } from "./commands/tasks.ts";
+import { InputError } from "./errors.ts";
+
+const COMMANDS: Record<string, { run: (argv: string[]) => void | Promise<void>; help: string }> = {
+  envs: { run: envsCommand, help: "list registered environments with their spaces" },
+  collect: { run: collectCommand, help: "collect offline trajectories into an Arrow dataset" },
+  render: { run: renderCommand, help: "render an environment to a PNG" },
+  oracle: { run: oracleCommand, help: "print the exact shortest-path length between two states" },
+  tasks: { run: tasksCommand, help: "build a task set of start-goal pairs binned by distance" },
+  start: { run: startCommand, help: "the main job: list environments and render one" },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
+  return `usage: hjepa <command> [flags]\n\n${Object.entries(COMMANDS)
+    .map(([k, v]) => `  ${k.padEnd(width)}  ${v.help}`)
+    .join("\n")}\n`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`hjepa: unknown command "${name}" (expected one of: ${Object.keys(COMMANDS).join(", ")})\n`);
+    return 2;
+  }
+  try {
+    await command.run(rest);
+    return 0;
+  } catch (e) {
+    if (e instanceof InputError) {
+      process.stderr.write(`${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,91 @@
+/**
+ * `pnpm bench`: environment step throughput (steps/s, per observation mode) and offline data collection speed.
+ * Benchmarks measure; tests assert behaviour. Run on an otherwise idle machine for stable numbers.
+ */
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { collect, HJEPA_ENVS } from "@hjepa/envs";
+import { type Env, make, Rng } from "gymnasium-js";
+
+const quick = process.argv.includes("--quick");
+
+interface Row {
+  what: string;
+  value: string;
+  target: string;
+}
+const rows: Row[] = [];
+
+/** Steps per second of `env` over about `seconds`, with actions pre-sampled from a seeded Rng. */
+function stepsPerSecond(env: Env<unknown, unknown>, seconds: number): number {
+  const rng = new Rng(0);
+  const space = env.actionSpace;
+  space.seed(rng.nextSeed());
+  const actions = Array.from({ length: 4096 }, () => space.sample());
+  env.reset({ seed: 0 });
+  let steps = 0;
+  const t0 = performance.now();
+  let now = t0;
+  while (now - t0 < seconds * 1000) {
+    for (let i = 0; i < 4096; i++) {
+      const r = env.step(actions[i] as never);
+      if (r.terminated || r.truncated) env.reset();
+    }
+    steps += 4096;
+    now = performance.now();
+  }
+  return steps / ((now - t0) / 1000);
+}
+
+function fmt(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : n.toFixed(0);
+}
+
+const seconds = quick ? 0.3 : 1.5;
+for (const { id, obsModes } of HJEPA_ENVS) {
+  for (const obsMode of obsModes) {
+    // Raw env speed (no wrappers), then as `make` gives it (checker, order enforcing, time limit).
+    const raw = make(id, { kwargs: { obsMode } }).unwrapped as Env<unknown, unknown>;
+    const sps = stepsPerSecond(raw, seconds);
+    raw.close();
+    const wrapped = make(id, { kwargs: { obsMode } });
+    const spsWrapped = stepsPerSecond(wrapped as Env<unknown, unknown>, seconds);
+    wrapped.close();
+    const target =
+      id === "hjepa/TwoRooms-v0" ? (obsMode === "state" ? ">= 1M" : obsMode === "pixels" ? ">= 20k" : "") : "";
+    rows.push({ what: `${id} ${obsMode} steps/s (raw / make)`, value: `${fmt(sps)} / ${fmt(spsWrapped)}`, target });
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), "hjepa-bench-"));
+try {
+  const transitions = quick ? 100_000 : 1_000_000;
+  const steps = 1000;
+  const out = join(dir, "bench.arrow");
+  const t0 = performance.now();
+  const res = await collect("hjepa/TwoRooms-v0", {
+    episodes: transitions / steps,
+    steps,
+    policy: "momentum",
+    seed: 0,
+    out,
+    kwargs: {},
+    maxEpisodeSteps: steps,
+  });
+  const s = (performance.now() - t0) / 1000;
+  const mb = statSync(out).size / 1e6;
+  rows.push({
+    what: `collect ${fmt(res.frames)} TwoRooms transitions to Arrow (${mb.toFixed(1)} MB)`,
+    value: `${s.toFixed(2)} s (${fmt(res.frames / s)}/s)`,
+    target: "< 15 s for 1M",
+  });
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const w0 = Math.max(...rows.map((r) => r.what.length), 4);
+const w1 = Math.max(...rows.map((r) => r.value.length), 5);
+console.log(`${"what".padEnd(w0)}  ${"value".padEnd(w1)}  target`);
+console.log(`${"-".repeat(w0)}  ${"-".repeat(w1)}  ------`);
+for (const r of rows) console.log(`${r.what.padEnd(w0)}  ${r.value.padEnd(w1)}  ${r.target}`);
