@@ -53,8 +53,18 @@ for (const { id, obsModes } of HJEPA_ENVS) {
     const spsWrapped = stepsPerSecond(wrapped as Env<unknown, unknown>, seconds);
     wrapped.close();
     const target =
-      id === "hjepa/TwoRooms-v0" ? (obsMode === "state" ? ">= 1M" : obsMode === "pixels" ? ">= 20k" : "") : "";
-    rows.push({ what: `${id} ${obsMode} steps/s (raw / make)`, value: `${fmt(sps)} / ${fmt(spsWrapped)}`, target });
+      id === "hjepa/TwoRooms-v0"
+        ? obsMode === "state"
+          ? ">= 1M"
+          : obsMode === "pixels"
+            ? ">= 20k"
+            : ""
+        : "";
+    rows.push({
+      what: `${id} ${obsMode} steps/s (raw / make)`,
+      value: `${fmt(sps)} / ${fmt(spsWrapped)}`,
+      target,
+    });
   }
 }
 

@@ -20,7 +20,8 @@ export function parseFlags<O extends OptionSpec>(
 }
 
 export function required(command: string, name: string, value: string | undefined, what: string): string {
-  if (value === undefined || value === "") throw new InputError(`hjepa ${command}: --${name} is required (${what})`);
+  if (value === undefined || value === "")
+    throw new InputError(`hjepa ${command}: --${name} is required (${what})`);
   return value;
 }
 
@@ -33,7 +34,8 @@ export function intFlag(
   { min = 1 }: { min?: number } = {},
 ): number {
   if (value === undefined) {
-    if (fallback === undefined) throw new InputError(`hjepa ${command}: --${name} is required (an integer >= ${min})`);
+    if (fallback === undefined)
+      throw new InputError(`hjepa ${command}: --${name} is required (an integer >= ${min})`);
     return fallback;
   }
   const n = Number(value);
@@ -49,7 +51,9 @@ export function pointFlag(command: string, name: string, value: string | undefin
   const parts = v.split(",").map((s) => s.trim());
   const nums = parts.map(Number);
   if (parts.some((p) => p === "") || nums.some((n) => !Number.isFinite(n))) {
-    throw new InputError(`hjepa ${command}: --${name} must be comma-separated numbers like 1.5,2.5 (got "${v}")`);
+    throw new InputError(
+      `hjepa ${command}: --${name} must be comma-separated numbers like 1.5,2.5 (got "${v}")`,
+    );
   }
   return nums;
 }

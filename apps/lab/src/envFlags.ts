@@ -15,7 +15,8 @@ export function envKwargs(command: string, flags: EnvFlags): Record<string, unkn
   const kwargs: Record<string, unknown> = {};
   if (flags.map !== undefined) {
     const path = userPath(flags.map);
-    if (!existsSync(path)) throw new InputError(`hjepa ${command}: --map ${flags.map}: no such file (expected an ASCII map file)`);
+    if (!existsSync(path))
+      throw new InputError(`hjepa ${command}: --map ${flags.map}: no such file (expected an ASCII map file)`);
     kwargs.mapFile = path;
   }
   if (flags.obs !== undefined) kwargs.obsMode = flags.obs;
@@ -33,7 +34,9 @@ export function openEnv(
 ): { env: ReturnType<typeof make>; core: PlanningEnv; kwargs: Record<string, unknown> } {
   const id = flags.env;
   if (id === undefined || id === "") {
-    throw new InputError(`hjepa ${command}: --env is required (an environment id; list them with: pnpm hjepa envs)`);
+    throw new InputError(
+      `hjepa ${command}: --env is required (an environment id; list them with: pnpm hjepa envs)`,
+    );
   }
   const kwargs = { ...envKwargs(command, flags), ...extra };
   let env: ReturnType<typeof make>;
@@ -45,7 +48,9 @@ export function openEnv(
   const core = env.unwrapped;
   if (!isPlanningEnv(core)) {
     env.close();
-    throw new InputError(`hjepa ${command}: --env ${id} is not an hjepa planning environment (expected an hjepa/* id)`);
+    throw new InputError(
+      `hjepa ${command}: --env ${id} is not an hjepa planning environment (expected an hjepa/* id)`,
+    );
   }
   return { env, core, kwargs };
 }

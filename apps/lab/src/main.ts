@@ -32,7 +32,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    process.stderr.write(`hjepa: unknown command "${name}" (expected one of: ${Object.keys(COMMANDS).join(", ")})\n`);
+    process.stderr.write(
+      `hjepa: unknown command "${name}" (expected one of: ${Object.keys(COMMANDS).join(", ")})\n`,
+    );
     return 2;
   }
   try {

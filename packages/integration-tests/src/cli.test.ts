@@ -24,7 +24,9 @@ describe("hjepa command line", () => {
     const r = hjepa("envs");
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split("\n");
-    expect(lines.some((l) => l.startsWith("hjepa/TwoRooms-v0") && l.includes("Box(-1.0, 1.0, (2,), float32)"))).toBe(true);
+    expect(
+      lines.some((l) => l.startsWith("hjepa/TwoRooms-v0") && l.includes("Box(-1.0, 1.0, (2,), float32)")),
+    ).toBe(true);
     expect(lines.some((l) => l.startsWith("hjepa/GridMaze-v0") && l.includes("Discrete(4)"))).toBe(true);
   });
 
@@ -46,13 +48,26 @@ describe("hjepa command line", () => {
 
   it("builds a task set and collects a dataset", () => {
     const tasks = join(tmp, "tasks.json");
-    expect(hjepa("tasks", "--env", "hjepa/GridMaze-v0", "--count", "5", "--seed", "0", "--out", tasks).code).toBe(0);
+    expect(
+      hjepa("tasks", "--env", "hjepa/GridMaze-v0", "--count", "5", "--seed", "0", "--out", tasks).code,
+    ).toBe(0);
     const set = JSON.parse(readFileSync(tasks, "utf8"));
     expect(set.tasks.length).toBe(5 * set.bins.length);
     const data = join(tmp, "data.arrow");
     const r = hjepa(
-      "collect", "--env", "hjepa/TwoRooms-v0", "--episodes", "3", "--steps", "20",
-      "--policy", "momentum", "--seed", "0", "--out", data,
+      "collect",
+      "--env",
+      "hjepa/TwoRooms-v0",
+      "--episodes",
+      "3",
+      "--steps",
+      "20",
+      "--policy",
+      "momentum",
+      "--seed",
+      "0",
+      "--out",
+      data,
     );
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(data).subarray(0, 6).toString()).toBe("ARROW1");
@@ -65,10 +80,82 @@ describe("hjepa command line", () => {
     const cases: [string[], RegExp][] = [
       [["envs", "--nope"], /nope/],
       [["render", "--env", "hjepa/TwoRoom-v0", "--out", join(tmp, "x.png")], /TwoRooms-v0/],
-      [["collect", "--env", "hjepa/TwoRooms-v0", "--map", mapFile, "--episodes", "1", "--steps", "5", "--policy", "uniform", "--seed", "0", "--out", out], /row 2/],
-      [["collect", "--env", "hjepa/TwoRooms-v0", "--map", join(tmp, "missing.map"), "--episodes", "1", "--steps", "5", "--policy", "uniform", "--seed", "0", "--out", out], /missing\.map/],
-      [["collect", "--env", "hjepa/TwoRooms-v0", "--episodes", "0", "--steps", "5", "--policy", "uniform", "--seed", "0", "--out", out], /--episodes/],
-      [["collect", "--env", "hjepa/TwoRooms-v0", "--episodes", "1", "--steps", "5", "--policy", "teleport", "--seed", "0", "--out", out], /teleport/],
+      [
+        [
+          "collect",
+          "--env",
+          "hjepa/TwoRooms-v0",
+          "--map",
+          mapFile,
+          "--episodes",
+          "1",
+          "--steps",
+          "5",
+          "--policy",
+          "uniform",
+          "--seed",
+          "0",
+          "--out",
+          out,
+        ],
+        /row 2/,
+      ],
+      [
+        [
+          "collect",
+          "--env",
+          "hjepa/TwoRooms-v0",
+          "--map",
+          join(tmp, "missing.map"),
+          "--episodes",
+          "1",
+          "--steps",
+          "5",
+          "--policy",
+          "uniform",
+          "--seed",
+          "0",
+          "--out",
+          out,
+        ],
+        /missing\.map/,
+      ],
+      [
+        [
+          "collect",
+          "--env",
+          "hjepa/TwoRooms-v0",
+          "--episodes",
+          "0",
+          "--steps",
+          "5",
+          "--policy",
+          "uniform",
+          "--seed",
+          "0",
+          "--out",
+          out,
+        ],
+        /--episodes/,
+      ],
+      [
+        [
+          "collect",
+          "--env",
+          "hjepa/TwoRooms-v0",
+          "--episodes",
+          "1",
+          "--steps",
+          "5",
+          "--policy",
+          "teleport",
+          "--seed",
+          "0",
+          "--out",
+          out,
+        ],
+        /teleport/,
+      ],
       [["oracle", "--env", "hjepa/TwoRooms-v0", "--from", "1,x", "--to", "2,2"], /--from/],
     ];
     for (const [args, pattern] of cases) {

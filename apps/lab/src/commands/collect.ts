@@ -27,7 +27,12 @@ export async function collectCommand(argv: string[]): Promise<void> {
   const episodes = intFlag("collect", "episodes", values.episodes);
   const steps = intFlag("collect", "steps", values.steps);
   const seed = intFlag("collect", "seed", values.seed, undefined, { min: 0 });
-  const policy = required("collect", "policy", values.policy, "a data policy: uniform, momentum, or one the env provides");
+  const policy = required(
+    "collect",
+    "policy",
+    values.policy,
+    "a data policy: uniform, momentum, or one the env provides",
+  );
   const out = userPath(required("collect", "out", values.out, "the dataset file to write, e.g. data.arrow"));
   // Open the env once up front so a bad id, map or obs mode fails before anything is written.
   const { env, kwargs } = openEnv("collect", values);
@@ -49,14 +54,16 @@ export async function collectCommand(argv: string[]): Promise<void> {
       seed,
       out,
       signal: controller.signal,
-      onProgress: (p: { transitions: number; episodes: number }) => bar.update(p.transitions, `episodes ${p.episodes}/${episodes}`),
+      onProgress: (p: { transitions: number; episodes: number }) =>
+        bar.update(p.transitions, `episodes ${p.episodes}/${episodes}`),
     });
     bar.finish();
     console.log(
       `wrote ${values.out}: ${result.episodes} episodes, ${result.frames} frames${controller.signal.aborted ? " (interrupted)" : ""}`,
     );
   } catch (e) {
-    if (/policy/i.test((e as Error).message)) throw new InputError(`hjepa collect: --policy ${policy}: ${(e as Error).message}`);
+    if (/policy/i.test((e as Error).message))
+      throw new InputError(`hjepa collect: --policy ${policy}: ${(e as Error).message}`);
     throw e;
   } finally {
     process.off("SIGINT", onSigint);

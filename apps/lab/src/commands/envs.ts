@@ -23,5 +23,6 @@ export function envsCommand(argv: string[]): void {
     }
   });
   const width = Math.max(0, ...rows.map((r) => (r[0] as string).length));
-  for (const r of rows) console.log([(r[0] as string).padEnd(width), ...r.slice(1).filter(Boolean)].join("  "));
+  for (const r of rows)
+    console.log([(r[0] as string).padEnd(width), ...r.slice(1).filter(Boolean)].join("  "));
 }

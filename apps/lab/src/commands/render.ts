@@ -14,13 +14,15 @@ export function renderCommand(argv: string[]): void {
     USAGE,
   );
   const out = required("render", "out", values.out, "a .png file to write");
-  if (!out.toLowerCase().endsWith(".png")) throw new InputError(`hjepa render: --out must end in .png (got "${out}")`);
+  if (!out.toLowerCase().endsWith(".png"))
+    throw new InputError(`hjepa render: --out must end in .png (got "${out}")`);
   const seed = intFlag("render", "seed", values.seed, 0, { min: 0 });
   const { env } = openEnv("render", values, { renderMode: "rgb_array" });
   try {
     env.reset({ seed });
     const frame = env.render();
-    if (frame === null || typeof frame === "string") throw new InputError(`hjepa render: --env ${values.env} has no rgb_array render`);
+    if (frame === null || typeof frame === "string")
+      throw new InputError(`hjepa render: --env ${values.env} has no rgb_array render`);
     savePng(userPath(out), frame);
     console.log(`wrote ${out} (${frame.width}x${frame.height})`);
   } finally {

@@ -24,6 +24,8 @@ export function startCommand(): void {
     mkdirSync(dir, { recursive: true });
     const file = join(dir, "two-rooms.png");
     savePng(file, frame);
-    console.log(`start ${JSON.stringify(info.state)} goal ${JSON.stringify(info.goal)}; picture: runs/start/two-rooms.png`);
+    console.log(
+      `start ${JSON.stringify(info.state)} goal ${JSON.stringify(info.goal)}; picture: runs/start/two-rooms.png`,
+    );
   }
 }

@@ -25,6 +25,8 @@ export function tasksCommand(argv: string[]): void {
   env.close();
   const set = makeTaskSet(values.env as string, { kwargs, seed, count });
   saveTaskSet(out, set);
-  const perBin = set.bins.map((b: { name: string }) => `${b.name} ${set.tasks.filter((t: { bin: string }) => t.bin === b.name).length}`);
+  const perBin = set.bins.map(
+    (b: { name: string }) => `${b.name} ${set.tasks.filter((t: { bin: string }) => t.bin === b.name).length}`,
+  );
   console.log(`wrote ${values.out}: ${set.tasks.length} tasks (${perBin.join(", ")})`);
 }

@@ -1,0 +1,39 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { ConfigError, loadConfig } from "./config.ts";
+
+const schema = z.object({
+  name: z.string(),
+  world: z.object({ levels: z.array(z.object({ stride: z.number().int().positive() })) }),
+});
+
+describe("loadConfig", () => {
+  const dir = mkdtempSync(join(tmpdir(), "hjepa-config-"));
+
+  it("loads, overrides and validates", () => {
+    const file = join(dir, "ok.json");
+    writeFileSync(file, JSON.stringify({ name: "x", world: { levels: [{ stride: 1 }, { stride: 2 }] } }));
+    const c = loadConfig(file, schema, ["world.levels[1].stride=4"]);
+    expect(c.world.levels[1]?.stride).toBe(4);
+  });
+
+  it("names the file, the field path and what was expected", () => {
+    const file = join(dir, "bad.json");
+    writeFileSync(file, JSON.stringify({ name: "x", world: { levels: [{ stride: 1 }, { stride: 0 }] } }));
+    expect(() => loadConfig(file, schema)).toThrow(ConfigError);
+    expect(() => loadConfig(file, schema)).toThrow(`${file}: world.levels[1].stride`);
+    expect(() => loadConfig(file, schema)).toThrow(/expected number to be >0 \(got 0\)/);
+  });
+
+  it("reports unreadable and non-JSON files", () => {
+    expect(() => loadConfig(join(dir, "missing.json"), schema)).toThrow(
+      /missing\.json: cannot read config \(ENOENT\)/,
+    );
+    const file = join(dir, "broken.json");
+    writeFileSync(file, "{ nope");
+    expect(() => loadConfig(file, schema)).toThrow(/broken\.json: not valid JSON/);
+  });
+});

@@ -1,0 +1,5 @@
+export * from "./atomicWrite.ts";
+export * from "./config.ts";
+export * from "./manifest.ts";
+export * from "./overrides.ts";
+export * from "./runFolder.ts";
