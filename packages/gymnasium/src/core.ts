@@ -55,20 +55,33 @@ export interface RgbFrame {
 }
 export type RenderFrame = RgbFrame | string;
 
+/** Marks a prototype (Wrapper's) that provides `metadata`, `renderMode` and `spec` as accessors. */
+export const FORWARDS_ENV_FIELDS: unique symbol = Symbol("gymnasium-js.forwardsEnvFields");
+
 /**
  * The environment contract of Gymnasium 1.x. Subclasses implement `step` and `reset`; `reset` calls
  * `this.seedRng(opts.seed)` first so that a given seed reseeds `rng`.
  */
 export abstract class Env<Obs, Act> {
-  metadata: EnvMetadata = { renderModes: [] };
-  renderMode: string | null = null;
-  spec: EnvSpec | null = null;
+  declare metadata: EnvMetadata;
+  declare renderMode: string | null;
+  declare spec: EnvSpec | null;
   abstract readonly observationSpace: Space<Obs, unknown>;
   abstract readonly actionSpace: Space<Act, unknown>;
 
   private _rng: Rng | null = null;
   private _seed: number | null = null;
   protected closed = false;
+
+  constructor() {
+    // Wrappers forward these three to the wrapped env through accessors on their prototype; own properties
+    // would shadow them (and redefining them per instance would drop wrappers into V8's slow dictionary mode).
+    if (!(FORWARDS_ENV_FIELDS in this)) {
+      this.metadata = { renderModes: [] };
+      this.renderMode = null;
+      this.spec = null;
+    }
+  }
 
   /** The environment's generator: all randomness in `reset`/`step` comes from here. */
   get rng(): Rng {

@@ -203,7 +203,8 @@ export class Rng {
 
   /** A snapshot of the full state (JSON-serialisable). */
   state(): RngState {
-    return { s: [this.s0, this.s1, this.s2, this.s3], spare: this.spare };
+    // Unsigned words, so that equal generator states compare equal however they were reached.
+    return { s: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0], spare: this.spare };
   }
 
   /** Restores a snapshot taken with `state()`. */

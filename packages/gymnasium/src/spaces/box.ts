@@ -1,5 +1,6 @@
 import {
   type AnyTypedArray,
+  canCastSafely,
   type DType,
   dtypeArray,
   dtypeOf,
@@ -114,7 +115,8 @@ export class Box<D extends DType = "float32"> extends Space<TypedArrayOf<D>> {
     if (d === null) return false;
     const arr = x as AnyTypedArray;
     if (arr.length !== this.size) return false;
-    if (isIntegerDType(this.dtype) && !isIntegerDType(d)) return false;
+    // As Gymnasium (`np.can_cast(x.dtype, box.dtype)`): a float64 array is not in a float32 box.
+    if (!canCastSafely(d, this.dtype)) return false;
     for (let i = 0; i < this.size; i++) {
       const v = arr[i] as number;
       // Compare in the box's precision: a float32 bound is met by the float32-rounded value.
@@ -138,7 +140,8 @@ export class Box<D extends DType = "float32"> extends Space<TypedArrayOf<D>> {
 
   toString(): string {
     const uniform = (a: Float64Array) => a.every((v) => v === a[0]);
-    const fmt = (a: Float64Array) => (uniform(a) ? numStr(a[0] ?? 0) : `[${Array.from(a, numStr).join(" ")}]`);
+    const fmt = (a: Float64Array) =>
+      uniform(a) ? numStr(a[0] ?? 0) : `[${Array.from(a, numStr).join(" ")}]`;
     return `Box(${fmt(this.low)}, ${fmt(this.high)}, ${shapeString(this.shape)}, ${this.dtype})`;
   }
 }

@@ -8,7 +8,10 @@ export type DictValue<S extends Record<string, Space<unknown, unknown>>> = { [K 
 export type DictMask<S extends Record<string, Space<unknown, unknown>>> = { [K in keyof S]?: MaskOf<S[K]> };
 
 /** A dictionary of named sub-spaces; keys are kept in sorted order, as Gymnasium does. */
-export class Dict<S extends Record<string, Space<unknown, unknown>>> extends Space<DictValue<S>, DictMask<S>> {
+export class Dict<S extends Record<string, Space<unknown, unknown>>> extends Space<
+  DictValue<S>,
+  DictMask<S>
+> {
   readonly shape = null;
   readonly spaces: S;
 
@@ -34,7 +37,8 @@ export class Dict<S extends Record<string, Space<unknown, unknown>>> extends Spa
     const { rng, seed: used } = npRandom(seed);
     super.seed(used);
     const seeds = [used];
-    for (const k of this.keys()) seeds.push(...(this.spaces[k] as Space<unknown, unknown>).seed(rng.nextSeed()));
+    for (const k of this.keys())
+      seeds.push(...(this.spaces[k] as Space<unknown, unknown>).seed(rng.nextSeed()));
     return seeds;
   }
 

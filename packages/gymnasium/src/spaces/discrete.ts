@@ -8,7 +8,8 @@ export class Discrete extends Space<number, Uint8Array> {
 
   constructor(n: number, opts: { start?: number; seed?: number } = {}) {
     super();
-    if (!Number.isInteger(n) || n <= 0) throw new RangeError(`Discrete: n must be a positive integer (got ${n})`);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new RangeError(`Discrete: n must be a positive integer (got ${n})`);
     const start = opts.start ?? 0;
     if (!Number.isInteger(start)) throw new RangeError(`Discrete: start must be an integer (got ${start})`);
     this.n = n;

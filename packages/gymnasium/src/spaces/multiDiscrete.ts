@@ -10,10 +10,13 @@ export class MultiDiscrete extends Space<Int32Array, readonly (Uint8Array | unde
     super();
     this.nvec = Int32Array.from(nvec);
     if (this.nvec.length === 0 || !this.nvec.every((n) => n > 0)) {
-      throw new RangeError(`MultiDiscrete: nvec must be positive integers (got [${Array.from(nvec).join(", ")}])`);
+      throw new RangeError(
+        `MultiDiscrete: nvec must be positive integers (got [${Array.from(nvec).join(", ")}])`,
+      );
     }
     this.start = opts.start ? Int32Array.from(opts.start) : new Int32Array(this.nvec.length);
-    if (this.start.length !== this.nvec.length) throw new RangeError("MultiDiscrete: start and nvec lengths differ");
+    if (this.start.length !== this.nvec.length)
+      throw new RangeError("MultiDiscrete: start and nvec lengths differ");
     this.shape = [this.nvec.length];
     if (opts.seed !== undefined) this.seed(opts.seed);
   }
@@ -27,9 +30,15 @@ export class MultiDiscrete extends Space<Int32Array, readonly (Uint8Array | unde
         out[i] = (this.start[i] as number) + this.rng.int(n);
         continue;
       }
-      if (m.length !== n) throw new RangeError(`MultiDiscrete.sample: mask[${i}] has ${m.length} entries, expected ${n}`);
+      if (m.length !== n)
+        throw new RangeError(`MultiDiscrete.sample: mask[${i}] has ${m.length} entries, expected ${n}`);
       const allowed: number[] = [];
-      for (let k = 0; k < n; k++) if (m[k] === 1) allowed.push(k);
+      for (let k = 0; k < n; k++) {
+        const v = m[k] as number;
+        if (v !== 0 && v !== 1)
+          throw new RangeError(`MultiDiscrete.sample: mask[${i}] values must be 0 or 1 (got ${v})`);
+        if (v === 1) allowed.push(k);
+      }
       out[i] = (this.start[i] as number) + (allowed.length === 0 ? 0 : this.rng.choice(allowed));
     }
     return out;
@@ -54,6 +63,9 @@ export class MultiDiscrete extends Space<Int32Array, readonly (Uint8Array | unde
   }
 
   toString(): string {
-    return `MultiDiscrete([${Array.from(this.nvec).join(" ")}])`;
+    const nvec = `[${Array.from(this.nvec).join(" ")}]`;
+    return this.start.some((v) => v !== 0)
+      ? `MultiDiscrete(${nvec}, start=[${Array.from(this.start).join(" ")}])`
+      : `MultiDiscrete(${nvec})`;
   }
 }

@@ -29,6 +29,11 @@ export abstract class Space<T, Mask = never> {
     return this._rng;
   }
 
+  /** Replaces the generator (for example with a clone of another space's, as `batchSpace` does). */
+  set rng(rng: Rng) {
+    this._rng = rng;
+  }
+
   /** Reseeds this space (and, for composite spaces, its children). Returns the seeds used. */
   seed(seed?: number): number[] {
     const { rng, seed: used } = npRandom(seed);
@@ -62,6 +67,14 @@ export function dtypeOf(x: unknown): DType | null {
   if (x instanceof Uint8Array) return "uint8";
   if (x instanceof Int32Array) return "int32";
   return null;
+}
+
+/**
+ * NumPy's `can_cast(from, to)` under "safe" casting: every value of `from` is exactly representable in `to`
+ * (uint8 -> anything; int32 -> int32, float64; float32 -> float32, float64; float64 -> float64).
+ */
+export function canCastSafely(from: DType, to: DType): boolean {
+  return from === to || from === "uint8" || to === "float64";
 }
 
 export function isIntegerDType(d: DType): boolean {

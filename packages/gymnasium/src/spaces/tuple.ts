@@ -1,10 +1,15 @@
 import { npRandom } from "../rng.ts";
 import { Space } from "./space.ts";
 
-type Values<S extends readonly Space<unknown, unknown>[]> = { [K in keyof S]: S[K] extends Space<infer T, infer _M> ? T : never };
+type Values<S extends readonly Space<unknown, unknown>[]> = {
+  [K in keyof S]: S[K] extends Space<infer T, infer _M> ? T : never;
+};
 
 /** A fixed-length sequence of sub-spaces; values are arrays with one element per sub-space. */
-export class Tuple<S extends readonly Space<unknown, unknown>[]> extends Space<Values<S>, readonly unknown[]> {
+export class Tuple<S extends readonly Space<unknown, unknown>[]> extends Space<
+  Values<S>,
+  readonly unknown[]
+> {
   readonly shape = null;
   readonly spaces: S;
 
@@ -32,7 +37,9 @@ export class Tuple<S extends readonly Space<unknown, unknown>[]> extends Space<V
   }
 
   contains(x: unknown): x is Values<S> {
-    return Array.isArray(x) && x.length === this.spaces.length && this.spaces.every((s, i) => s.contains(x[i]));
+    return (
+      Array.isArray(x) && x.length === this.spaces.length && this.spaces.every((s, i) => s.contains(x[i]))
+    );
   }
 
   equals(other: unknown): boolean {
