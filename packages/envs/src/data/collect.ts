@@ -1,0 +1,249 @@
+import { Box, Discrete, make, Rng, type Space } from "gymnasium-js";
+import { type DataPolicy, isPlanningEnv, type PlanningEnv } from "../types.ts";
+import { type ActionColumn, DatasetWriter, DEFAULT_BATCH_SIZE, type ObsColumn } from "./datasetWriter.ts";
+import { dataPolicy, type PolicyOptions } from "./policies.ts";
+
+/**
+ * Offline data collection: runs a behaviour policy in a planning env and streams every frame to an Arrow IPC
+ * file (see `datasetWriter.ts` for the format and `README.md` for the columns).
+ *
+ * Seeding: a root `Rng(seed)` first spawns the policy's generator, then draws one reset seed per episode, so
+ * the same env, policy and seed give a byte-identical file.
+ * Abort: when `signal` aborts, the episode in progress is finished and everything collected so far is saved
+ * as a complete, valid dataset (`aborted: true` in its metadata); an error instead removes the temp file.
+ */
+
+export type StoreObs = "auto" | "always" | "never";
+/** `auto` stores observations of at most this many elements; pixels are rendered from states when sampling. */
+export const AUTO_OBS_MAX_ELEMENTS = 64;
+
+export interface CollectOptions {
+  episodes: number;
+  /** Maximum steps per episode; an episode that terminates (or is truncated) earlier ends there. */
+  steps: number;
+  /** A policy name for `dataPolicy` (e.g. `uniform`, `momentum`, or one of the env's own) or a policy. */
+  policy: string | DataPolicy;
+  policyOptions?: PolicyOptions;
+  seed: number;
+  /** The dataset file to write (`.arrow`); its folder is created if missing. */
+  out: string;
+  storeObs?: StoreObs;
+  onProgress?: (p: CollectProgress) => void;
+  signal?: AbortSignal;
+  /** Rows per record batch (memory bound of the writer). */
+  batchSize?: number;
+  /** Recorded in the metadata when the env has no `spec` (envs made without the registry). */
+  envId?: string;
+  kwargs?: Record<string, unknown>;
+}
+
+export interface CollectProgress {
+  episodes: number;
+  frames: number;
+  transitions: number;
+  elapsedMs: number;
+}
+
+export interface CollectResult extends CollectProgress {
+  path: string;
+  /** Episodes that ended by `terminated` before `steps` steps. */
+  terminatedEpisodes: number;
+  batches: number;
+  aborted: boolean;
+}
+
+// How often the loop gives the event loop a turn (so an AbortSignal or a progress display can run).
+const YIELD_EVERY_MS = 50;
+
+export async function collectFromEnv(env: PlanningEnv, opts: CollectOptions): Promise<CollectResult> {
+  const where = `collect(${opts.out})`;
+  positiveInt(opts.episodes, "episodes", where);
+  positiveInt(opts.steps, "steps", where);
+  if (!Number.isSafeInteger(opts.seed) || opts.seed < 0) {
+    throw new RangeError(`${where}: seed must be a non-negative integer (got ${opts.seed})`);
+  }
+  const storeObs = opts.storeObs ?? "auto";
+  if (!["auto", "always", "never"].includes(storeObs)) {
+    throw new RangeError(`${where}: storeObs must be "auto", "always" or "never" (got ${String(storeObs)})`);
+  }
+  if (opts.signal?.aborted)
+    throw new Error(`${where}: aborted before the first episode; nothing was written`);
+
+  const policy =
+    typeof opts.policy === "string" ? dataPolicy(opts.policy, env, opts.policyOptions) : opts.policy;
+  const action = actionColumn(env.actionSpace, where);
+  const obsInfo = obsColumn(env.observationSpace, storeObs, where);
+  const root = new Rng(opts.seed);
+  const policyRng = root.spawn();
+
+  const t0 = performance.now();
+  let lastYield = t0;
+  let writer: DatasetWriter | null = null;
+  let frames = 0;
+  let transitions = 0;
+  let done = 0;
+  let terminatedEpisodes = 0;
+  const progress = (): CollectProgress => ({
+    episodes: done,
+    frames,
+    transitions,
+    elapsedMs: performance.now() - t0,
+  });
+  const maybeYield = async () => {
+    const now = performance.now();
+    if (now - lastYield < YIELD_EVERY_MS) return;
+    opts.onProgress?.(progress());
+    await new Promise((resolve) => setImmediate(resolve));
+    lastYield = performance.now();
+  };
+
+  try {
+    for (let e = 0; e < opts.episodes; e++) {
+      if (opts.signal?.aborted) break;
+      const options = policy.beginEpisode(env, policyRng, { episodeIndex: e, steps: opts.steps });
+      let { obs } = env.reset({
+        seed: root.nextSeed(),
+        options: options as Record<string, unknown> | undefined,
+      });
+      let state = env.trueState();
+      writer ??= new DatasetWriter(
+        opts.out,
+        { stateDim: state.length, action, obs: obsInfo.stored },
+        metadata(env, opts, policy.name, state.length, obsInfo.describe),
+        { batchSize: opts.batchSize },
+      );
+      let cost = 0;
+      let terminated = false;
+      let t = 0;
+      for (; t < opts.steps; t++) {
+        const a = policy.act(env, policyRng);
+        writer.append(
+          e,
+          t,
+          state,
+          a as ArrayLike<number> | number,
+          cost,
+          false,
+          obsInfo.stored ? (obs as ArrayLike<number>) : null,
+        );
+        const r = env.step(a);
+        obs = r.obs;
+        state = env.trueState();
+        cost = typeof r.info.cost === "number" ? r.info.cost : 0;
+        terminated = r.terminated;
+        transitions++;
+        if (r.terminated || r.truncated) {
+          t++;
+          break;
+        }
+        if ((t & 1023) === 1023) await maybeYield();
+      }
+      writer.append(e, t, state, null, cost, terminated, obsInfo.stored ? (obs as ArrayLike<number>) : null);
+      frames = writer.numFrames;
+      if (terminated) terminatedEpisodes++;
+      done++;
+      await maybeYield();
+    }
+    if (writer === null) throw new Error(`${where}: aborted before the first episode; nothing was written`);
+    const aborted = done < opts.episodes;
+    writer.commit({
+      numEpisodes: done,
+      numFrames: frames,
+      numTransitions: transitions,
+      terminatedEpisodes,
+      aborted,
+    });
+    const result = { path: opts.out, ...progress(), terminatedEpisodes, batches: writer.numBatches, aborted };
+    opts.onProgress?.(progress());
+    return result;
+  } catch (err) {
+    writer?.discard();
+    throw err;
+  }
+}
+
+/** `collectFromEnv` on `make(envId, {kwargs})` from the gymnasium-js registry; the env is closed after. */
+export async function collect(
+  envId: string,
+  opts: Omit<CollectOptions, "envId"> & { kwargs?: Record<string, unknown> },
+): Promise<CollectResult> {
+  const env = make(envId, { kwargs: opts.kwargs ?? {} });
+  try {
+    const inner = env.unwrapped;
+    if (!isPlanningEnv(inner)) {
+      throw new TypeError(
+        `collect: ${envId} is not a planning environment (it lacks trueState/oracle/observe)`,
+      );
+    }
+    return await collectFromEnv(inner, { ...opts, envId });
+  } finally {
+    env.close();
+  }
+}
+
+function actionColumn(space: Space<unknown, unknown>, where: string): ActionColumn {
+  if (space instanceof Box) return { kind: "box", dim: space.size };
+  if (space instanceof Discrete) return { kind: "discrete" };
+  throw new TypeError(`${where}: unsupported action space ${space} (expected a Box or a Discrete)`);
+}
+
+function obsColumn(
+  space: Space<unknown, unknown>,
+  storeObs: StoreObs,
+  where: string,
+): { stored: ObsColumn | null; describe: Record<string, unknown> } {
+  if (!(space instanceof Box)) {
+    if (storeObs === "always") {
+      throw new TypeError(`${where}: storeObs "always" needs a Box observation space (got ${space})`);
+    }
+    return { stored: null, describe: { space: String(space), stored: false } };
+  }
+  const store = storeObs === "always" || (storeObs === "auto" && space.size <= AUTO_OBS_MAX_ELEMENTS);
+  // uint8 pixels stay uint8; every other dtype is stored as float32.
+  const dtype = space.dtype === "uint8" ? "uint8" : "float32";
+  return {
+    stored: store ? { size: space.size, dtype } : null,
+    describe: { shape: [...space.shape], dtype: space.dtype, storedDtype: dtype, stored: store },
+  };
+}
+
+function describeSpace(space: Space<unknown, unknown>): Record<string, unknown> {
+  if (space instanceof Box) {
+    return {
+      type: "Box",
+      shape: [...space.shape],
+      dtype: space.dtype,
+      low: [...space.low],
+      high: [...space.high],
+    };
+  }
+  if (space instanceof Discrete) return { type: "Discrete", n: space.n, start: space.start };
+  return { type: String(space) };
+}
+
+function metadata(
+  env: PlanningEnv,
+  opts: CollectOptions,
+  policyName: string,
+  stateDim: number,
+  obs: Record<string, unknown>,
+): Record<string, unknown> {
+  return {
+    envId: env.spec?.id ?? opts.envId ?? null,
+    kwargs: env.spec?.kwargs ?? opts.kwargs ?? {},
+    policy: policyName,
+    policyOptions: opts.policyOptions ?? {},
+    seed: opts.seed,
+    episodes: opts.episodes,
+    steps: opts.steps,
+    stateDim,
+    action: describeSpace(env.actionSpace),
+    obs,
+    batchSize: opts.batchSize ?? DEFAULT_BATCH_SIZE,
+  };
+}
+
+function positiveInt(v: number, name: string, where: string): void {
+  if (!Number.isSafeInteger(v) || v <= 0)
+    throw new RangeError(`${where}: ${name} must be a positive integer (got ${v})`);
+}
