@@ -43,7 +43,10 @@ export class MapError extends Error {
 
 /** Parses an ASCII map; errors name `source`, the row and column, and what was expected. */
 export function parseMap(text: string, source = "map"): GridMap {
-  const lines = text.replace(/\r\n?/g, "\n").split("\n").map((l) => l.replace(/\s+$/, ""));
+  const lines = text
+    .replace(/\r\n?/g, "\n")
+    .split("\n")
+    .map((l) => l.replace(/\s+$/, ""));
   while (lines.length > 0 && lines[0] === "") lines.shift();
   while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
   if (lines.length === 0) throw new MapError(`${source}: the map is empty (expected rows of # . S G K D H)`);
@@ -68,7 +71,9 @@ export function parseMap(text: string, source = "map"): GridMap {
       cells[r * cols + c] = code;
       if (ch === "S" || ch === "G" || ch === "K" || ch === "D") {
         if (marks[ch] !== null) {
-          throw new MapError(`${source}: more than one '${ch}' (row ${r + 1}, column ${c + 1}); expected at most one`);
+          throw new MapError(
+            `${source}: more than one '${ch}' (row ${r + 1}, column ${c + 1}); expected at most one`,
+          );
         }
         marks[ch] = [r, c];
       }
@@ -149,13 +154,25 @@ export function roomsLayout(
     for (let C = 0; C < roomCols; C++) {
       const r0 = 1 + R * (size + 1);
       const c0 = 1 + C * (size + 1);
-      for (let r = 0; r < size; r++) for (let c = 0; c < size; c++) cells[(r0 + r) * cols + c0 + c] = CELL.free;
+      for (let r = 0; r < size; r++)
+        for (let c = 0; c < size; c++) cells[(r0 + r) * cols + c0 + c] = CELL.free;
       // Door to the room on the right and to the room below.
-      if (C + 1 < roomCols) for (let k = 0; k < door; k++) cells[(r0 + doorStart + k) * cols + c0 + size] = CELL.free;
-      if (R + 1 < roomRows) for (let k = 0; k < door; k++) cells[(r0 + size) * cols + c0 + doorStart + k] = CELL.free;
+      if (C + 1 < roomCols)
+        for (let k = 0; k < door; k++) cells[(r0 + doorStart + k) * cols + c0 + size] = CELL.free;
+      if (R + 1 < roomRows)
+        for (let k = 0; k < door; k++) cells[(r0 + size) * cols + c0 + doorStart + k] = CELL.free;
     }
   }
-  return { rows, cols, cells, start: null, goal: null, key: null, door: null, source: opts.name ?? "rooms layout" };
+  return {
+    rows,
+    cols,
+    cells,
+    start: null,
+    goal: null,
+    key: null,
+    door: null,
+    source: opts.name ?? "rooms layout",
+  };
 }
 
 /** The room a cell of a `roomsLayout` map belongs to (`[R, C]`), or null for wall and door cells. */

@@ -79,7 +79,11 @@ export function drawLine(
 }
 
 /** The map's cells drawn at `cellPx` pixels per cell (walls, hazards, key, door). */
-export function drawMapCells(map: GridMap, cellPx: number, opts: { doorOpen?: boolean; keyTaken?: boolean } = {}): RgbFrame {
+export function drawMapCells(
+  map: GridMap,
+  cellPx: number,
+  opts: { doorOpen?: boolean; keyTaken?: boolean } = {},
+): RgbFrame {
   const img = createImage(map.cols * cellPx, map.rows * cellPx);
   for (let r = 0; r < map.rows; r++) {
     for (let c = 0; c < map.cols; c++) {
@@ -96,7 +100,10 @@ export function drawMapCells(map: GridMap, cellPx: number, opts: { doorOpen?: bo
 }
 
 /** The map as text (one character per cell, as in the map format) with extra marks drawn on top. */
-export function mapToAnsi(map: GridMap, marks: { cell: readonly [number, number]; char: string }[] = []): string {
+export function mapToAnsi(
+  map: GridMap,
+  marks: { cell: readonly [number, number]; char: string }[] = [],
+): string {
   const chars = ".#HKD";
   const grid: string[][] = [];
   for (let r = 0; r < map.rows; r++) {

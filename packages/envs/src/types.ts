@@ -70,7 +70,9 @@ export interface DataPolicy<Act = unknown> {
 
 export function isPlanningEnv(env: unknown): env is PlanningEnv {
   const e = env as Partial<PlanningEnv>;
-  return typeof e?.trueState === "function" && typeof e?.oracle === "function" && typeof e?.observe === "function";
+  return (
+    typeof e?.trueState === "function" && typeof e?.oracle === "function" && typeof e?.observe === "function"
+  );
 }
 
 /** Step info of a planning environment. */

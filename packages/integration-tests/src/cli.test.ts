@@ -79,7 +79,7 @@ describe("hjepa command line", () => {
     const out = join(tmp, "bad-out.arrow");
     const cases: [string[], RegExp][] = [
       [["envs", "--nope"], /nope/],
-      [["render", "--env", "hjepa/TwoRoom-v0", "--out", join(tmp, "x.png")], /TwoRooms-v0/],
+      [["render", "--env", "hjepa/TwoRoom-v0", "--out", join(tmp, "x.png")], /TwoRooms/],
       [
         [
           "collect",
