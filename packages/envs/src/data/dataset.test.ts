@@ -61,6 +61,16 @@ describe("Dataset.sampleSubTrajectories", () => {
     expect(new Set(grid.episodeLengths).size).toBeGreaterThan(1);
   });
 
+  it("samples only from the requested episode range", () => {
+    const s = grid.sampleSubTrajectories(500, 3, new Rng(4), { episodes: [30, 40] });
+    expect(Math.min(...s.episodeIndex)).toBeGreaterThanOrEqual(30);
+    expect(Math.max(...s.episodeIndex)).toBeLessThan(40);
+    expect(new Set(s.episodeIndex).size).toBeGreaterThan(5);
+    expect(() => grid.sampleSubTrajectories(1, 3, new Rng(0), { episodes: [5, 5] })).toThrow(
+      /episodes must be a range/,
+    );
+  });
+
   it("samples every valid window about equally often", () => {
     const L = 3;
     const total = grid.windowCount(L);

@@ -40,6 +40,8 @@ export interface DatasetMetadata {
 export interface SampleOptions {
   /** Renders the observation of a true state; used when observations were not stored in the file. */
   render?: (state: number[]) => ArrayLike<number>;
+  /** Sample only from episodes [from, to) (e.g. a train/validation split by episode). */
+  episodes?: readonly [from: number, to: number];
 }
 
 export interface SubTrajectories {
@@ -134,7 +136,14 @@ export class Dataset implements DatasetColumns {
       );
     }
     const cum = this.cumulativeWindows(length);
-    const total = cum[cum.length - 1] as number;
+    const [e0, e1] = opts.episodes ?? [0, this.numEpisodes];
+    if (!(Number.isInteger(e0) && Number.isInteger(e1) && 0 <= e0 && e0 < e1 && e1 <= this.numEpisodes)) {
+      throw new RangeError(
+        `${this.path}: episodes must be a range [from, to) within [0, ${this.numEpisodes}) (got [${e0}, ${e1}))`,
+      );
+    }
+    const base = cum[e0] as number;
+    const total = (cum[e1] as number) - base;
     if (total === 0) {
       const longest = this.episodeLengths.reduce((a, b) => Math.max(a, b), 0);
       throw new RangeError(
@@ -156,7 +165,7 @@ export class Dataset implements DatasetColumns {
         : new Float32Array(batch * L * m)
       : undefined;
     for (let b = 0; b < batch; b++) {
-      const u = rng.int(total);
+      const u = base + rng.int(total);
       const e = upperBound(cum, u) - 1;
       const offset = u - (cum[e] as number);
       const f = (this.episodeStarts[e] as number) + offset;
