@@ -1,0 +1,75 @@
+import { initTensors, tf, withLeakCheck } from "@hjepa/tensor";
+import { Rng } from "gymnasium-js";
+import { beforeAll, describe, expect, it } from "vitest";
+// Through the index, which registers the built-in encoder types.
+import { makeEncoder, ParamStore } from "./index.ts";
+
+beforeAll(async () => {
+  await initTensors({ backend: "wasm" });
+});
+
+describe("encoders", () => {
+  it("MLP encoder maps [B, n] states to [B, dim], with a projector, the same for the same seed", async () => {
+    await withLeakCheck(() => {
+      const make = () =>
+        makeEncoder(
+          { type: "mlp", hidden: [16], dim: 8, projector: { hidden: [12], dim: 6 } },
+          [2],
+          new ParamStore(),
+          new Rng(5),
+        );
+      const a = make();
+      const b = make();
+      a.setNormalization([1, 2], [2, 0]);
+      b.setNormalization([1, 2], [2, 0]);
+      const x = tf.tensor2d([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], [3, 2]);
+      const za = a.encode(x);
+      const pa = a.project(za);
+      const zb = b.encode(x);
+      expect(za.shape).toEqual([3, 8]);
+      expect(pa.shape).toEqual([3, 6]);
+      expect(Array.from(za.dataSync())).toEqual(Array.from(zb.dataSync()));
+      expect(a.params.count()).toBe(2 + 2 + (2 * 16 + 16) + (16 * 8 + 8) + (8 * 12 + 12) + (12 * 6 + 6));
+      expect(a.params.trainable().has("inputMean")).toBe(false);
+      tf.dispose([x, za, pa, zb]);
+      a.params.dispose();
+      b.params.dispose();
+    });
+  });
+
+  it("CNN encoder maps uint8 [B, 64, 64, 2] pixels to [B, dim] and its gradients flow on wasm", async () => {
+    await withLeakCheck(() => {
+      const params = new ParamStore();
+      const enc = makeEncoder(
+        { type: "cnn", channels: [4, 8], kernel: 3, dim: 5 },
+        [64, 64, 2],
+        params,
+        new Rng(1),
+      );
+      const obs = tf.tensor(
+        new Uint8Array(2 * 64 * 64 * 2).map((_, i) => (i * 37) % 256),
+        [2, 64, 64, 2],
+        "int32",
+      );
+      const vars = [...params.trainable().values()];
+      const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(enc.encode(obs))) as tf.Scalar, vars);
+      const z = enc.encode(obs);
+      expect(z.shape).toEqual([2, 5]);
+      expect(Object.keys(grads)).toHaveLength(vars.length);
+      const filterGrad = grads[vars[0]?.name as string] as tf.Tensor;
+      const gradSum = tf.tidy(() => tf.sum(tf.abs(filterGrad)));
+      expect(gradSum.dataSync()[0]).toBeGreaterThan(0);
+      tf.dispose([obs, z, value, gradSum, ...Object.values(grads)]);
+      params.dispose();
+    });
+  });
+
+  it("rejects an unknown encoder type and a malformed input shape with clear errors", () => {
+    expect(() => makeEncoder({ type: "transformer" }, [2], new ParamStore(), new Rng(0))).toThrow(
+      /unknown encoder type "transformer" \(expected one of/,
+    );
+    expect(() =>
+      makeEncoder({ type: "cnn", channels: [4], dim: 3 }, [64, 64], new ParamStore(), new Rng(0)),
+    ).toThrow(/must be \[height, width, channels\]/);
+  });
+});

@@ -1,0 +1,8 @@
+import "./cnnEncoder.ts";
+import "./mlpEncoder.ts";
+
+export * from "./cnnEncoder.ts";
+export * from "./encoder.ts";
+export * from "./layers.ts";
+export * from "./mlpEncoder.ts";
+export * from "./params.ts";

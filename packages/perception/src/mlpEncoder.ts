@@ -1,0 +1,87 @@
+import { tf } from "@hjepa/tensor";
+import type { Rng } from "gymnasium-js";
+import { type Encoder, type MlpEncoderConfig, registerEncoder } from "./encoder.ts";
+import { Mlp } from "./layers.ts";
+import type { ParamStore } from "./params.ts";
+
+/** An MLP over flat state observations: standardise, MLP to `dim`, optional MLP projector. */
+export class MlpEncoder implements Encoder {
+  readonly type = "mlp";
+  readonly dim: number;
+  readonly projectedDim: number;
+  private readonly inputSize: number;
+  private readonly mean: tf.Variable;
+  private readonly std: tf.Variable;
+  private readonly net: Mlp;
+  private readonly projector: Mlp | null;
+
+  constructor(
+    readonly config: MlpEncoderConfig,
+    readonly inputShape: readonly number[],
+    readonly params: ParamStore,
+    rng: Rng,
+  ) {
+    this.inputSize = inputShape.reduce((a, b) => a * b, 1);
+    this.dim = config.dim;
+    this.mean = params.add("inputMean", tf.zeros([this.inputSize]), { trainable: false });
+    this.std = params.add("inputStd", tf.ones([this.inputSize]), { trainable: false });
+    this.net = new Mlp(
+      params.scope("net"),
+      {
+        sizes: [this.inputSize, ...config.hidden, config.dim],
+        activation: config.activation,
+        layerNorm: config.layerNorm,
+      },
+      rng,
+    );
+    const p = config.projector;
+    this.projector = p
+      ? new Mlp(
+          params.scope("projector"),
+          { sizes: [config.dim, ...p.hidden, p.dim], activation: config.activation },
+          rng,
+        )
+      : null;
+    this.projectedDim = p ? p.dim : config.dim;
+  }
+
+  encode(obs: tf.Tensor): tf.Tensor2D {
+    return tf.tidy(() => {
+      const x = tf.reshape(tf.cast(obs, "float32"), [-1, this.inputSize]);
+      return this.net.apply(tf.div(tf.sub(x, this.mean), this.std) as tf.Tensor2D);
+    });
+  }
+
+  project(z: tf.Tensor2D): tf.Tensor2D {
+    return this.projector ? this.projector.apply(z) : z;
+  }
+
+  setNormalization(mean: ArrayLike<number>, std: ArrayLike<number>): void {
+    setStats(this.mean, this.std, mean, std, "MlpEncoder");
+  }
+}
+
+/** Assigns normalisation statistics, guarding against zero std (a constant feature). */
+export function setStats(
+  meanVar: tf.Variable,
+  stdVar: tf.Variable,
+  mean: ArrayLike<number>,
+  std: ArrayLike<number>,
+  who: string,
+): void {
+  if (mean.length !== meanVar.size || std.length !== stdVar.size) {
+    throw new Error(
+      `${who}.setNormalization: expected ${meanVar.size} values (got mean ${mean.length}, std ${std.length})`,
+    );
+  }
+  const safeStd = Float32Array.from(std, (s) => (s > 1e-6 ? s : 1));
+  tf.tidy(() => {
+    meanVar.assign(tf.tensor(Float32Array.from(mean), meanVar.shape));
+    stdVar.assign(tf.tensor(safeStd, stdVar.shape));
+  });
+}
+
+registerEncoder(
+  "mlp",
+  (config, inputShape, params, rng) => new MlpEncoder(config as MlpEncoderConfig, inputShape, params, rng),
+);
