@@ -3,3 +3,4 @@ export * from "./config.ts";
 export * from "./manifest.ts";
 export * from "./overrides.ts";
 export * from "./runFolder.ts";
+export * from "./schema.ts";
