@@ -2,10 +2,12 @@
 import "@hjepa/envs";
 import { collectCommand } from "./commands/collect.ts";
 import { envsCommand } from "./commands/envs.ts";
+import { inspectCommand } from "./commands/inspect.ts";
 import { oracleCommand } from "./commands/oracle.ts";
 import { renderCommand } from "./commands/render.ts";
 import { startCommand } from "./commands/start.ts";
 import { tasksCommand } from "./commands/tasks.ts";
+import { trainCommand } from "./commands/train.ts";
 import { InputError } from "./errors.ts";
 
 const COMMANDS: Record<string, { run: (argv: string[]) => void | Promise<void>; help: string }> = {
@@ -14,6 +16,11 @@ const COMMANDS: Record<string, { run: (argv: string[]) => void | Promise<void>; 
   render: { run: renderCommand, help: "render an environment to a PNG" },
   oracle: { run: oracleCommand, help: "print the exact shortest-path length between two states" },
   tasks: { run: tasksCommand, help: "build a task set of start-goal pairs binned by distance" },
+  train: {
+    run: trainCommand,
+    help: "train a world model from an experiment config (--resume RUN_DIR to continue)",
+  },
+  inspect: { run: inspectCommand, help: "print a run's diagnostics table" },
   start: { run: startCommand, help: "the main job: list environments and render one" },
 };
 

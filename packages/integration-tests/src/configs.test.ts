@@ -1,0 +1,42 @@
+import { readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { HJEPA_ENVS } from "@hjepa/envs";
+import { experimentSchema, loadConfig } from "@hjepa/experiment";
+import { describe, expect, it } from "vitest";
+
+const dir = resolve(import.meta.dirname, "../../../configs/experiments");
+const files = readdirSync(dir).filter((f) => f.endsWith(".json"));
+
+describe("configs/experiments", () => {
+  it("holds the configs the world-model issue names", () => {
+    for (const f of [
+      "two-rooms",
+      "two-rooms-pixels",
+      "pldm-two-rooms",
+      "four-rooms",
+      "nine-rooms",
+      "grid-maze",
+      "key-door",
+    ]) {
+      expect(files).toContain(`${f}.json`);
+    }
+  });
+
+  for (const f of files) {
+    it(`${f} is valid and names a registered env and obs mode`, () => {
+      const c = loadConfig(join(dir, f), experimentSchema);
+      const entry = HJEPA_ENVS.find((e) => e.id === c.env.id);
+      expect(entry, c.env.id).toBeDefined();
+      expect(entry?.obsModes).toContain(c.env.kwargs.obsMode);
+    });
+  }
+
+  it("rejects an invalid field with the file, the field path and what was expected", () => {
+    expect(() => loadConfig(join(dir, "two-rooms.json"), experimentSchema, ["train.steps=0"])).toThrow(
+      /two-rooms\.json: train\.steps Too small: expected number to be >0 \(got 0\)/,
+    );
+    expect(() =>
+      loadConfig(join(dir, "two-rooms.json"), experimentSchema, ["model.encoder.type=transformer"]),
+    ).toThrow(/model\.encoder\.type/);
+  });
+});
