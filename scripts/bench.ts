@@ -6,6 +6,9 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { collect, HJEPA_ENVS } from "@hjepa/envs";
+import { experimentSchema, findRepoRoot, loadConfig } from "@hjepa/experiment";
+import { benchMatmul, initTensors } from "@hjepa/tensor";
+import { benchWorldModelStep, prepareData } from "@hjepa/world-model";
 import { type Env, make, Rng } from "gymnasium-js";
 
 const quick = process.argv.includes("--quick");
@@ -92,6 +95,54 @@ try {
   });
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+// Tensors: matmul throughput (plain and transposed, as every matmul gradient is) on each backend, stock and
+// patched wasm, and world-model training steps at the sizes the world-model issue names.
+const root = findRepoRoot();
+for (const [backend, patches] of [
+  ["wasm", false],
+  ["wasm", true],
+  ["cpu", true],
+] as const) {
+  await initTensors({ backend });
+  const size = backend === "cpu" ? 256 : 512;
+  const results = await benchMatmul(backend, [size], {
+    wasmPatches: patches,
+    minMs: quick ? 100 : 400,
+    transposes: [
+      [false, false],
+      [true, false],
+      [false, true],
+    ],
+  });
+  const cell = results.map((r) => `${r.gflops.toFixed(1)}`).join(" / ");
+  rows.push({
+    what: `matmul ${size}^3 GFLOP/s plain / A^T / B^T (${backend}${backend === "wasm" ? (patches ? ", patched" : ", stock") : ""})`,
+    value: cell,
+    target: "",
+  });
+}
+for (const backend of ["wasm", "cpu"] as const) {
+  await initTensors({ backend });
+  for (const [file, batch, target] of [
+    ["two-rooms.json", 256, "<= 60 ms (wasm)"],
+    ["two-rooms-pixels.json", 64, "<= 200 ms (wasm)"],
+  ] as const) {
+    if (backend === "cpu" && file.includes("pixels")) continue; // minutes per step on the pure-JS backend
+    const config = loadConfig(join(root, "configs/experiments", file), experimentSchema, [
+      `train.batchSize=${batch}`,
+      "data.episodes=200",
+    ]);
+    const { data } = await prepareData(config, { root });
+    const steps = quick || backend === "cpu" ? 5 : 30;
+    const ms = await benchWorldModelStep(config, data, { warmup: 3, steps });
+    rows.push({
+      what: `world-model train step, ${file} batch ${batch} (${backend})`,
+      value: `${ms.toFixed(1)} ms`,
+      target: backend === "wasm" ? target : "",
+    });
+  }
 }
 
 const w0 = Math.max(...rows.map((r) => r.what.length), 4);

@@ -1,4 +1,5 @@
 export * from "./actionFeatures.ts";
+export * from "./bench.ts";
 export * from "./data.ts";
 export * from "./diagnose.ts";
 export * from "./diagnostics/eig.ts";
