@@ -1,5 +1,6 @@
 #!/usr/bin/env -S npx tsx
 import "@hjepa/envs";
+import { benchCommand } from "./commands/bench.ts";
 import { collectCommand } from "./commands/collect.ts";
 import { envsCommand } from "./commands/envs.ts";
 import { inspectCommand } from "./commands/inspect.ts";
@@ -21,6 +22,10 @@ const COMMANDS: Record<string, { run: (argv: string[]) => void | Promise<void>; 
     help: "train a world model from an experiment config (--resume RUN_DIR to continue)",
   },
   inspect: { run: inspectCommand, help: "print a run's diagnostics table" },
+  bench: {
+    run: benchCommand,
+    help: "benchmarks: env steps/s, data collection, matmul GFLOP/s, training ms/step",
+  },
   start: { run: startCommand, help: "the main job: list environments and render one" },
 };
 
@@ -55,5 +60,11 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   }
 }
+
+// `pnpm hjepa inspect RUN | head` closes stdout early: that is not an error.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(0);
+  throw e;
+});
 
 process.exitCode = await main(process.argv.slice(2));

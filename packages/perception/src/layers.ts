@@ -32,10 +32,15 @@ export class Dense {
     this.w = params.add("w", init.glorotUniform([inDim, outDim], rng));
     this.b = params.add("b", init.zeros([outDim]));
   }
-  apply(x: tf.Tensor2D): tf.Tensor2D {
-    return tf.add(tf.matMul(x, this.w as tf.Tensor2D), this.b) as tf.Tensor2D;
+  /** With `activation` "relu" or "elu" the bias and activation are fused into the matmul (one kernel). */
+  apply(x: tf.Tensor2D, activation: FusedActivation = "linear"): tf.Tensor2D {
+    return tf.fused.matMul({ a: x, b: this.w as tf.Tensor2D, bias: this.b, activation }) as tf.Tensor2D;
   }
 }
+
+/** Activations TF.js can fuse into a matmul. */
+type FusedActivation = "linear" | "relu" | "elu";
+const FUSABLE: ReadonlySet<string> = new Set(["linear", "relu", "elu"]);
 
 /** Layer normalisation over the last axis, with gain and bias. */
 export class LayerNorm {
@@ -104,14 +109,19 @@ export class Mlp {
 
   private forward(x: tf.Tensor2D): tf.Tensor2D {
     let h = x;
+    const hidden = this.opts.activation ?? "relu";
+    const output = this.opts.outputActivation ?? "linear";
     this.layers.forEach((layer, i) => {
-      h = layer.apply(h);
-      if (i + 1 < this.layers.length) {
-        if (this.opts.layerNorm) h = (this.norms[i] as LayerNorm).apply(h);
-        h = this.act(h) as tf.Tensor2D;
-      } else {
-        h = this.outAct(h) as tf.Tensor2D;
+      const last = i + 1 === this.layers.length;
+      const name = last ? output : hidden;
+      // Fuse bias + activation into the matmul where possible (fewer kernels per layer, forward and backward).
+      if (FUSABLE.has(name) && (last || !this.opts.layerNorm)) {
+        h = layer.apply(h, name as FusedActivation);
+        return;
       }
+      h = layer.apply(h);
+      if (!last && this.opts.layerNorm) h = (this.norms[i] as LayerNorm).apply(h);
+      h = (last ? this.outAct : this.act)(h) as tf.Tensor2D;
     });
     return h;
   }

@@ -65,16 +65,22 @@ export async function trainCommand(argv: string[]): Promise<void> {
   console.log(`backend: ${tensors.backend} (${tensors.reason})`);
 
   const controller = new AbortController();
-  let interrupts = 0;
+  let firstInterrupt = 0;
   const onSigint = () => {
-    interrupts += 1;
-    if (interrupts > 1) process.exit(130);
+    // A terminal's Ctrl-C reaches both tsx and node, and tsx relays it: one keypress can arrive twice.
+    const now = Date.now();
+    if (firstInterrupt > 0) {
+      if (now - firstInterrupt > 1000) process.exit(130);
+      return;
+    }
+    firstInterrupt = now;
     process.stderr.write(
       "\ninterrupted: saving a checkpoint and stopping (Ctrl-C again to quit at once)...\n",
     );
     controller.abort();
   };
   process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigint);
   try {
     let collectBar: ProgressBar | null = null;
     const { data, path, collected } = await prepareData(config, {
@@ -130,6 +136,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     if (result.status === "diverged") process.exitCode = 1;
   } finally {
     process.off("SIGINT", onSigint);
+    process.off("SIGTERM", onSigint);
   }
 }
 
