@@ -7,6 +7,7 @@ export * from "./diagnostics/probe.ts";
 export * from "./diagnostics/rank.ts";
 export * from "./diagnostics/stats.ts";
 export * from "./jepa.ts";
+export * from "./load.ts";
 export * from "./losses/prediction.ts";
 export * from "./losses/sigreg.ts";
 export * from "./losses/vicreg.ts";

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { collect, isPlanningEnv, openDataset } from "@hjepa/envs";
+import { collect, openDataset } from "@hjepa/envs";
 import type { ExperimentConfig } from "@hjepa/experiment";
-import { Box, Discrete, make } from "gymnasium-js";
-import type { ActionSpec } from "./actionFeatures.ts";
+import type { Box } from "gymnasium-js";
 import { WorldModelData } from "./data.ts";
+import { envShapes, makeRunEnv } from "./load.ts";
 
 /** The cache file of the dataset a config names: same env, collection settings and seed -> same file. */
 export function datasetPath(config: ExperimentConfig, root: string): string {
@@ -53,19 +53,9 @@ export async function prepareData(
     collected = true;
   }
   const dataset = openDataset(path);
-  const env = make(config.env.id, { kwargs: config.env.kwargs });
-  const core = env.unwrapped;
-  if (!isPlanningEnv(core)) throw new Error(`${config.env.id} is not an hjepa planning environment`);
-  const space = env.observationSpace;
-  if (!(space instanceof Box))
-    throw new Error(
-      `${config.env.id}: the world model needs a Box observation space (got ${space.toString()})`,
-    );
-  const action = env.actionSpace;
-  const actionSpec: ActionSpec =
-    action instanceof Discrete
-      ? { kind: "discrete", n: action.n }
-      : { kind: "continuous", dim: dataset.actionDim };
+  const { env, core } = makeRunEnv(config);
+  const { actionSpec } = envShapes(env);
+  const space = env.observationSpace as Box<"float32" | "uint8">;
   // Observations are rendered from true states whenever the file did not store them (pixels).
   const storedMatches = dataset.obs !== null && dataset.obsSize === space.size;
   const observe = storedMatches ? null : (s: readonly number[]) => core.observe(s) as ArrayLike<number>;

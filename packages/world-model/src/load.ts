@@ -1,0 +1,65 @@
+import { isPlanningEnv, type PlanningEnv } from "@hjepa/envs";
+import { type ExperimentConfig, experimentSchema, RunFolder, validateConfig } from "@hjepa/experiment";
+import { loadWeights } from "@hjepa/tensor";
+import { Box, Discrete, type Env, make, Rng } from "gymnasium-js";
+import type { ActionSpec } from "./actionFeatures.ts";
+import { JepaWorldModel } from "./jepa.ts";
+import { latestCheckpoint } from "./train/checkpoint.ts";
+
+export interface TrainedModel {
+  model: JepaWorldModel;
+  config: ExperimentConfig;
+  run: RunFolder;
+  checkpoint: string;
+  step: number;
+}
+
+/** The observation shape and action spec of a config's environment (from its spaces). */
+export function envShapes(env: Env<unknown, unknown>): { obsShape: number[]; actionSpec: ActionSpec } {
+  const space = env.observationSpace;
+  if (!(space instanceof Box))
+    throw new Error(`the world model needs a Box observation space (got ${space.toString()})`);
+  const action = env.actionSpace;
+  const actionSpec: ActionSpec =
+    action instanceof Discrete
+      ? { kind: "discrete", n: action.n }
+      : action instanceof Box
+        ? { kind: "continuous", dim: action.size }
+        : (() => {
+            throw new Error(`unsupported action space ${action.toString()}`);
+          })();
+  return { obsShape: [...space.shape], actionSpec };
+}
+
+/** Makes the environment a run was trained on (its config's id and kwargs, plus `extra` kwargs). */
+export function makeRunEnv(
+  config: ExperimentConfig,
+  extra: Record<string, unknown> = {},
+): { env: Env<unknown, unknown>; core: PlanningEnv } {
+  const env = make(config.env.id, { kwargs: { ...config.env.kwargs, ...extra } }) as Env<unknown, unknown>;
+  const core = env.unwrapped;
+  if (!isPlanningEnv(core)) throw new Error(`${config.env.id} is not an hjepa planning environment`);
+  return { env, core };
+}
+
+/** Rebuilds a run's world model and loads its latest checkpoint (the optimizer state in it is skipped). */
+export async function loadTrainedModel(runDir: string): Promise<TrainedModel> {
+  const run = RunFolder.open(runDir);
+  const config = validateConfig(experimentSchema, run.config(), `${runDir}/config.json`);
+  const checkpoint = latestCheckpoint(run.checkpointsDir);
+  if (!checkpoint)
+    throw new Error(`${runDir}: no checkpoint (checkpoints/latest.json is missing); train it first`);
+  const { env } = makeRunEnv(config);
+  const { obsShape, actionSpec } = envShapes(env);
+  env.close();
+  const model = new JepaWorldModel(config.model, obsShape, actionSpec, new Rng(config.seed));
+  const vars = Object.fromEntries(model.params.entries());
+  const { weights, modelJson } = await loadWeights(checkpoint, {
+    expected: Object.fromEntries(Object.entries(vars).map(([n, v]) => [n, { shape: [...v.shape] }])),
+    allowExtra: true,
+  });
+  for (const [name, v] of Object.entries(vars)) v.assign(weights[name] as never);
+  for (const t of Object.values(weights)) t.dispose();
+  const step = Number((modelJson.userDefinedMetadata as { step?: number } | undefined)?.step ?? 0);
+  return { model, config, run, checkpoint, step };
+}
