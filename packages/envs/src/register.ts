@@ -1,6 +1,7 @@
 import { register } from "gymnasium-js";
 import { GRID_MAZE_OBS_MODES, GridMazeEnv } from "./grid/gridMaze.ts";
 import { KEY_DOOR_OBS_MODES, KeyDoorEnv } from "./grid/keyDoor.ts";
+import { CELL, formatMap, roomsLayout } from "./map.ts";
 import { PLDM_OBS_MODES, PLDMTwoRoomsEnv } from "./pldm/pldmTwoRooms.ts";
 import { POINT_MAZE_OBS_MODES, PointMazeEnv } from "./pointMaze/pointMaze.ts";
 
@@ -16,6 +17,11 @@ const MAX_STEPS = 200;
 export const HJEPA_ENVS: readonly HjepaEnvEntry[] = [
   { id: "hjepa/TwoRooms-v0", obsModes: POINT_MAZE_OBS_MODES, description: "point mass, 2 rooms (1x2)" },
   { id: "hjepa/FourRooms-v0", obsModes: POINT_MAZE_OBS_MODES, description: "point mass, 4 rooms (2x2)" },
+  {
+    id: "hjepa/FourRoomsHazard-v0",
+    obsModes: POINT_MAZE_OBS_MODES,
+    description: "point mass, 4 rooms with a 2x2 hazard in each (guardrails)",
+  },
   { id: "hjepa/NineRooms-v0", obsModes: POINT_MAZE_OBS_MODES, description: "point mass, 9 rooms (3x3)" },
   { id: "hjepa/PLDMTwoRooms-v0", obsModes: PLDM_OBS_MODES, description: "port of PLDM's Two-Rooms (wall)" },
   {
@@ -25,6 +31,27 @@ export const HJEPA_ENVS: readonly HjepaEnvEntry[] = [
   },
   { id: "hjepa/KeyDoor-v0", obsModes: KEY_DOOR_OBS_MODES, description: "fetch the key to open the door" },
 ];
+
+/**
+ * FourRooms with a 2x2 hazard (`H`) in the middle of each room, next to the straight lines between the doors,
+ * so that the shortest path and a hazard-free path differ: the guardrail benchmark.
+ */
+export const FOUR_ROOMS_HAZARD_MAP: string = (() => {
+  const map = roomsLayout(2, 2, { name: "four-rooms-hazard" });
+  for (const r0 of [3, 9]) {
+    for (const c0 of [3, 9]) {
+      for (const [dr, dc] of [
+        [0, 0],
+        [0, 1],
+        [1, 0],
+        [1, 1],
+      ] as const) {
+        map.cells[(r0 + dr) * map.cols + c0 + dc] = CELL.hazard;
+      }
+    }
+  }
+  return formatMap(map);
+})();
 
 let registered = false;
 
@@ -36,6 +63,11 @@ export function registerHjepaEnvs(): void {
     new PointMazeEnv({ layout, ...kwargs });
   register({ id: "hjepa/TwoRooms-v0", entryPoint: pointMaze("two-rooms"), maxEpisodeSteps: MAX_STEPS });
   register({ id: "hjepa/FourRooms-v0", entryPoint: pointMaze("four-rooms"), maxEpisodeSteps: MAX_STEPS });
+  register({
+    id: "hjepa/FourRoomsHazard-v0",
+    entryPoint: (kwargs) => new PointMazeEnv({ map: FOUR_ROOMS_HAZARD_MAP, ...kwargs }),
+    maxEpisodeSteps: MAX_STEPS,
+  });
   register({ id: "hjepa/NineRooms-v0", entryPoint: pointMaze("nine-rooms"), maxEpisodeSteps: MAX_STEPS });
   register({
     id: "hjepa/PLDMTwoRooms-v0",

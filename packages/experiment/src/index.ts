@@ -4,3 +4,4 @@ export * from "./manifest.ts";
 export * from "./overrides.ts";
 export * from "./runFolder.ts";
 export * from "./schema.ts";
+export * from "./stats.ts";

@@ -125,6 +125,50 @@ export const diagnosticsSchema = z
   })
   .strict();
 
+export const energySchema = z
+  .object({
+    distance: z.enum(["l2", "l2sq", "l1", "cosine"]).default("l2"),
+    /** Over the imagined trajectory: the last step only, the sum, or a discounted sum. */
+    reduce: z.enum(["last", "sum", "discounted"]).default("sum"),
+    gamma: z.number().min(0).max(1).default(0.95),
+  })
+  .strict();
+
+export const agentSchema = z
+  .object({
+    /** A planner registered in @hjepa/actor (cem, mppi, gradient, categorical-cem, beam). */
+    planner: z.string().min(1).default("mppi"),
+    plannerOptions: z.record(z.string(), z.unknown()).default({}),
+    horizon: posInt.default(16),
+    /** Predictor calls (candidate-steps) per decision. */
+    budget: posInt.default(4096),
+    /** Execute this many actions of each plan before replanning. */
+    replanEvery: posInt.default(1),
+    /** Replan at once when surprise exceeds this (null: never early). */
+    surpriseThreshold: z.number().positive().nullable().default(null),
+    /** Step budget per episode. */
+    maxSteps: posInt.default(200),
+    energy: energySchema.default(energySchema.parse({})),
+    guardrails: z
+      .object({
+        actionBounds: z.boolean().default(true),
+        /** A hazard classifier on representations trained from the dataset's cost labels; null for none. */
+        hazard: z
+          .object({
+            mode: z.enum(["penalty", "constraint"]).default("constraint"),
+            threshold: z.number().gt(0).lt(1).default(0.5),
+            epochs: posInt.default(200),
+            samples: posInt.default(20000),
+          })
+          .strict()
+          .nullable()
+          .default(null),
+      })
+      .strict()
+      .default({ actionBounds: true, hazard: null }),
+  })
+  .strict();
+
 export const experimentSchema = z
   .object({
     name: z.string().min(1),
@@ -137,6 +181,7 @@ export const experimentSchema = z
     loss: lossSchema.default(lossSchema.parse({})),
     train: trainSchema,
     diagnostics: diagnosticsSchema.default(diagnosticsSchema.parse({})),
+    agent: agentSchema.default(agentSchema.parse({})),
   })
   .strict();
 
@@ -146,3 +191,4 @@ export type LossConfig = ExperimentConfig["loss"];
 export type TrainConfig = ExperimentConfig["train"];
 export type DataConfig = ExperimentConfig["data"];
 export type DiagnosticsConfig = ExperimentConfig["diagnostics"];
+export type AgentConfig = ExperimentConfig["agent"];
