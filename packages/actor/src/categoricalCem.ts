@@ -1,0 +1,127 @@
+import { shiftedWarmStart, type WarmStartFill } from "./actionSpace.ts";
+import { registerPlanner } from "./registry.ts";
+import {
+  checkOptionNames,
+  fillOption,
+  isFraction,
+  isPositive,
+  isPositiveInt,
+  option,
+  Search,
+  splitBudget,
+} from "./search.ts";
+import type { Planner, PlanRequest, PlanResult } from "./types.ts";
+
+/** Options of `categorical-cem` (CEM over discrete action sequences). */
+export interface CategoricalCemOptions {
+  /** Refinement rounds (default 5). */
+  iterations?: number;
+  /** Candidates per round (default: budget / (horizon x iterations)). */
+  population?: number;
+  /** Elites per round: a fraction when < 1, else a count (default 0.1). */
+  elites?: number;
+  /** Weight of the previous probabilities in each update, in [0, 1) (default 0.2). */
+  momentum?: number;
+  /** Probability mass the shifted warm start puts on its action at each step (default 0.5). */
+  warmStartMass?: number;
+  warmStartFill?: WarmStartFill;
+}
+
+const NAME = "categorical-cem";
+const KNOWN = ["iterations", "population", "elites", "momentum", "warmStartMass", "warmStartFill"];
+
+/**
+ * One categorical distribution per step `[H, n]` (uniform, or peaked on the shifted warm start). Each round
+ * samples `population` sequences (the first is the per-step mode), scores them in one batch per step, and
+ * moves the probabilities toward the elites' action frequencies. Returns the best sequence seen.
+ */
+export function categoricalCemPlanner(options: CategoricalCemOptions = {}): Planner {
+  const o = options as Record<string, unknown>;
+  checkOptionNames(o, KNOWN, NAME);
+  const iterations = option(o, "iterations", 5, isPositiveInt, "a positive integer", NAME);
+  const population = option<number | undefined>(
+    o,
+    "population",
+    undefined,
+    (v) => isPositiveInt(v) && (v as number) >= 2,
+    "an integer >= 2",
+    NAME,
+  );
+  const elites = option(
+    o,
+    "elites",
+    0.1,
+    (v) => isPositive(v) && ((v as number) < 1 || Number.isInteger(v)),
+    "a fraction in (0, 1) or a positive integer",
+    NAME,
+  );
+  const momentum = option(o, "momentum", 0.2, isFraction, "a number in [0, 1)", NAME);
+  const warmMass = option(
+    o,
+    "warmStartMass",
+    0.5,
+    (v) => typeof v === "number" && v >= 0 && v <= 1,
+    "a number in [0, 1]",
+    NAME,
+  );
+  const fill = fillOption(o, NAME);
+
+  return {
+    name: NAME,
+    plan(request: PlanRequest): PlanResult {
+      const search = new Search(request, NAME);
+      const { space, horizon: h } = search;
+      if (space.kind !== "discrete") {
+        throw new Error(`${NAME}: needs a Discrete action space; use cem, mppi or gradient for Box actions`);
+      }
+      const { n, start } = space;
+      const rollouts = Math.floor(search.budget / h);
+      const { rounds, perRound: pop } = splitBudget(NAME, search, rollouts, iterations, population);
+      const nElites = Math.min(pop, elites < 1 ? Math.max(1, Math.ceil(elites * pop)) : elites);
+      const probs = new Float64Array(h * n).fill(1 / n);
+      const warm = shiftedWarmStart(request.warmStart, space, h, fill, NAME);
+      if (warm !== null) {
+        for (let t = 0; t < h; t++) {
+          for (let a = 0; a < n; a++) probs[t * n + a] = (1 - warmMass) / n + (a === warm[t] ? warmMass : 0);
+        }
+      }
+      const { rng } = request;
+      const idx = new Int32Array(pop * h);
+      const values = new Float32Array(pop * h);
+      const counts = new Float64Array(h * n);
+
+      for (let round = 0; round < rounds; round++) {
+        for (let t = 0; t < h; t++) {
+          let mode = 0;
+          for (let a = 1; a < n; a++)
+            if ((probs[t * n + a] as number) > (probs[t * n + mode] as number)) mode = a;
+          idx[t] = mode;
+        }
+        for (let c = 1; c < pop; c++) {
+          for (let t = 0; t < h; t++) {
+            let u = rng.float();
+            let a = 0;
+            while (a < n - 1 && u >= (probs[t * n + a] as number)) {
+              u -= probs[t * n + a] as number;
+              a++;
+            }
+            idx[c * h + t] = a;
+          }
+        }
+        for (let i = 0; i < idx.length; i++) values[i] = start + (idx[i] as number);
+        const { order } = search.evaluate(values.slice(), pop);
+        counts.fill(0);
+        for (let e = 0; e < nElites; e++) {
+          const c = order[e] as number;
+          for (let t = 0; t < h; t++) counts[t * n + (idx[c * h + t] as number)] += 1 / nElites;
+        }
+        for (let i = 0; i < probs.length; i++) {
+          probs[i] = momentum * (probs[i] as number) + (1 - momentum) * (counts[i] as number);
+        }
+      }
+      return search.result(rounds);
+    },
+  };
+}
+
+registerPlanner(NAME, (options) => categoricalCemPlanner(options as CategoricalCemOptions));

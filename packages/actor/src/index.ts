@@ -1,0 +1,31 @@
+/**
+ * @hjepa/actor: action inference by optimisation over imagined futures. Planners roll candidate action
+ * sequences out through a world model's predictor (batched over candidates), score them with a `Cost`, and
+ * return the best plan within a budget of predictor calls. Registered planners: cem, mppi, gradient,
+ * categorical-cem, beam.
+ */
+import "./cem.ts";
+import "./mppi.ts";
+import "./gradient.ts";
+import "./categoricalCem.ts";
+import "./beam.ts";
+
+export {
+  type ContinuousActions,
+  clipInto,
+  type DiscreteActions,
+  describeActions,
+  type PlannerActions,
+  shiftedWarmStart,
+  tiledCenter,
+  type WarmStartFill,
+} from "./actionSpace.ts";
+export { type BeamOptions, beamCalls, beamPlanner } from "./beam.ts";
+export { type BenchPlannerOptions, benchPlanner, residualMlpModel } from "./bench.ts";
+export { type CategoricalCemOptions, categoricalCemPlanner } from "./categoricalCem.ts";
+export { type CemOptions, cemPlanner } from "./cem.ts";
+export { type GradientOptions, gradientPlanner } from "./gradient.ts";
+export { type MppiOptions, mppiPlanner } from "./mppi.ts";
+export { makePlanner, plannerNames, registerPlanner } from "./registry.ts";
+export { rankCandidates, rollout, type Scored, Search, scoreOf } from "./search.ts";
+export type { Planner, PlannerFactory, PlannerModel, PlanRequest, PlanResult, PlanStats } from "./types.ts";

@@ -1,0 +1,58 @@
+import type { Cost } from "@hjepa/cost";
+import type { tf } from "@hjepa/tensor";
+import type { Box, Discrete, Rng } from "gymnasium-js";
+
+/** What planners drive: one batched step of a world model, `s [N, d]`, raw actions `[N, k]` -> `[N, d]`. */
+export interface PlannerModel {
+  predict(s: tf.Tensor2D, a: tf.Tensor2D): tf.Tensor2D;
+}
+
+export interface PlanRequest {
+  /** The current representation `[1, d]`. */
+  state: tf.Tensor2D;
+  /** The goal (or subgoal) representation `[1, d]`. */
+  goal: tf.Tensor2D;
+  model: PlannerModel;
+  cost: Cost;
+  /** Continuous (`Box`, k = its size) or discrete (`Discrete`, k = 1, the model sees the action values). */
+  actionSpace: Box | Discrete;
+  horizon: number;
+  /** Predictor calls allowed, in candidate-steps: rolling C candidates out over H steps costs C * H. */
+  budget: number;
+  rng: Rng;
+  /** The previous decision's plan: shifted by one step, it seeds this search. */
+  warmStart?: PlanResult | null;
+}
+
+export interface PlanStats {
+  /** Candidate-steps used (<= budget; gradient planners count a backward pass like its forward pass). */
+  predictorCalls: number;
+  iterations: number;
+  /** Wall-clock milliseconds of `plan`. */
+  ms: number;
+  /** False when every candidate the planner evaluated violated a hard constraint. */
+  feasible: boolean;
+}
+
+export interface PlanResult {
+  /** `[H, k]` row-major; discrete plans hold the action values (start + index), k = 1. */
+  actions: Float32Array;
+  /** The plan's imagined states `[H, d]` (after each action). */
+  predicted: Float32Array;
+  /** The plan's total cost (`Cost` rule: violators rank after non-violators). */
+  cost: number;
+  horizon: number;
+  /** Action size k. */
+  actionDim: number;
+  /** Representation size d. */
+  dim: number;
+  stats: PlanStats;
+}
+
+export interface Planner {
+  readonly name: string;
+  plan(request: PlanRequest): PlanResult;
+}
+
+/** Builds a planner from its options (each planner documents its own option type and defaults). */
+export type PlannerFactory = (options?: Record<string, unknown>) => Planner;
