@@ -3,6 +3,7 @@ import "@hjepa/envs";
 import { benchCommand } from "./commands/bench.ts";
 import { collectCommand } from "./commands/collect.ts";
 import { envsCommand } from "./commands/envs.ts";
+import { evalCommand, evalWorkerCommand } from "./commands/eval.ts";
 import { inspectCommand } from "./commands/inspect.ts";
 import { oracleCommand } from "./commands/oracle.ts";
 import { renderCommand } from "./commands/render.ts";
@@ -20,6 +21,10 @@ const COMMANDS: Record<string, { run: (argv: string[]) => void | Promise<void>; 
   train: {
     run: trainCommand,
     help: "train a world model from an experiment config (--resume RUN_DIR to continue)",
+  },
+  eval: {
+    run: evalCommand,
+    help: "evaluate a trained run's agent on a task set (success, SPL, violations, ms/decision)",
   },
   inspect: { run: inspectCommand, help: "print a run's diagnostics table" },
   bench: {
@@ -41,6 +46,10 @@ export async function main(argv: string[]): Promise<number> {
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(usage());
     return name === undefined ? 2 : 0;
+  }
+  if (name === "eval-worker") {
+    await evalWorkerCommand();
+    return 0;
   }
   const command = COMMANDS[name];
   if (!command) {

@@ -20,6 +20,8 @@ export interface WindowArrays {
   obs: Float32Array | Uint8Array;
   actions: Float32Array;
   states: Float32Array;
+  /** `[B, L]` cost of entering each frame's state (hazard labels). */
+  costs: Float32Array;
   batch: number;
   length: number;
 }
@@ -63,7 +65,7 @@ export class WorldModelData {
     });
     if (!w.obs)
       throw new Error(`${this.dataset.path}: observations were not stored and no renderer was given`);
-    return { obs: w.obs, actions: w.actions, states: w.states, batch, length };
+    return { obs: w.obs, actions: w.actions, states: w.states, costs: w.costs, batch, length };
   }
 
   /** Frames `[from, to)` of windows (all windows, a range of frames each) as tensors; the caller disposes them. */

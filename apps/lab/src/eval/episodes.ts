@@ -1,0 +1,108 @@
+import { runEpisode } from "@hjepa/agent";
+import { buildAgent } from "@hjepa/configurator";
+import { HazardClassifier } from "@hjepa/cost";
+import type { Task, TaskSet } from "@hjepa/envs";
+import { type ExperimentConfig, mean } from "@hjepa/experiment";
+import { tf } from "@hjepa/tensor";
+import { type JepaWorldModel, makeRunEnv, prepareData } from "@hjepa/world-model";
+import { type Box, type Discrete, Rng } from "gymnasium-js";
+
+/** One evaluated episode, as written to results.json. */
+export interface EpisodeRecord {
+  id: string;
+  bin: string;
+  success: boolean;
+  steps: number;
+  /** Length of the path the agent took (Euclidean over the position coordinates; one per grid move). */
+  pathLength: number;
+  /** The oracle's shortest-path length from start to goal. */
+  optimal: number;
+  /** Hazard entries (sum of info.cost). */
+  violations: number;
+  decisions: number;
+  msPerDecision: number;
+  predictorCallsPerDecision: number;
+  trajectory: number[][];
+  /** The first plan's imagined representations ([H, d]) — decoded to positions for pictures. */
+  firstPlan: number[] | null;
+}
+
+/** Trains the hazard classifier a config asks for, from the dataset's cost labels on encoded frames. */
+export async function trainHazardClassifier(
+  config: ExperimentConfig,
+  model: JepaWorldModel,
+  root: string,
+): Promise<HazardClassifier | null> {
+  const hazard = config.agent.guardrails.hazard;
+  if (!hazard) return null;
+  const { data } = await prepareData(config, { root });
+  const rng = new Rng(config.seed + 7);
+  const w = data.sampleArrays(hazard.samples, 1, rng, "train");
+  const batch = data.toTensors(w);
+  const z = tf.tidy(() => model.encode(tf.reshape(batch.obs, [w.batch, ...data.obsShape])));
+  const reps = z.dataSync() as Float32Array;
+  tf.dispose([z, batch.obs, batch.actions]);
+  // A frame's cost label (the cost of entering it) marks its state as a hazard.
+  const labels = Uint8Array.from(w.costs, (c) => (c > 0 ? 1 : 0));
+  const classifier = new HazardClassifier({ dim: model.encoder.dim });
+  classifier.fit(reps, labels, { epochs: hazard.epochs, rng });
+  return classifier;
+}
+
+/** Runs the given tasks with the run's model and the config's agent; deterministic per task index. */
+export function runTasks(
+  config: ExperimentConfig,
+  model: JepaWorldModel,
+  set: TaskSet,
+  indices: readonly number[],
+  hazard: HazardClassifier | null,
+  onEpisode?: (r: EpisodeRecord) => void,
+): EpisodeRecord[] {
+  const { env, core } = makeRunEnv(config);
+  const parts = buildAgent({
+    model,
+    agent: config.agent,
+    actionSpace: env.actionSpace as Box | Discrete,
+    hazard: hazard ? (s) => hazard.predict(s) : null,
+  });
+  const out: EpisodeRecord[] = [];
+  for (const i of indices) {
+    const task = set.tasks[i] as Task;
+    const r = runEpisode(env, core, parts, {
+      start: task.start,
+      goal: task.goal,
+      seed: set.seed * 100003 + i,
+      maxSteps: config.agent.maxSteps,
+      rng: new Rng(config.seed * 7919 + i),
+    });
+    const record: EpisodeRecord = {
+      id: task.id,
+      bin: task.bin,
+      success: r.success,
+      steps: r.steps,
+      pathLength: pathLength(r.trajectory),
+      optimal: task.distance,
+      violations: r.violations,
+      decisions: r.decisions.length,
+      msPerDecision: mean(r.decisions.map((d) => d.ms)),
+      predictorCallsPerDecision: mean(r.decisions.map((d) => d.predictorCalls)),
+      trajectory: r.trajectory,
+      firstPlan: r.firstPlan ? Array.from(r.firstPlan.predicted) : null,
+    };
+    out.push(record);
+    onEpisode?.(record);
+  }
+  env.close();
+  return out;
+}
+
+/** Euclidean length of a path over its first two coordinates (position; KeyDoor's key flag is ignored). */
+export function pathLength(trajectory: readonly (readonly number[])[]): number {
+  let len = 0;
+  for (let i = 1; i < trajectory.length; i++) {
+    const a = trajectory[i - 1] as readonly number[];
+    const b = trajectory[i] as readonly number[];
+    len += Math.hypot((b[0] as number) - (a[0] as number), (b[1] as number) - (a[1] as number));
+  }
+  return len;
+}

@@ -1,0 +1,196 @@
+import { type ChildProcess, fork } from "node:child_process";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import type { HazardClassifier } from "@hjepa/cost";
+import { drawTrajectoryPicture, loadTaskSet, savePng, type TaskSet } from "@hjepa/envs";
+import {
+  applyOverrides,
+  type ExperimentConfig,
+  experimentSchema,
+  findRepoRoot,
+  validateConfig,
+  writeJsonAtomic,
+} from "@hjepa/experiment";
+import { initTensors, tf } from "@hjepa/tensor";
+import {
+  fitLinearProbe,
+  type JepaWorldModel,
+  loadTrainedModel,
+  makeRunEnv,
+  prepareData,
+} from "@hjepa/world-model";
+import { Rng } from "gymnasium-js";
+import { type EpisodeRecord, runTasks, trainHazardClassifier } from "./episodes.ts";
+import { type BinSummary, summarize } from "./report.ts";
+
+export interface EvalRequest {
+  runDir: string;
+  tasksPath: string;
+  planner?: string;
+  /** `--set` overrides on the run's config (e.g. agent.horizon=32). */
+  overrides: string[];
+  /** Only the first N tasks (all when absent). */
+  limit?: number;
+}
+
+export interface EvalOutcome {
+  config: ExperimentConfig;
+  set: TaskSet;
+  records: EpisodeRecord[];
+  summaries: BinSummary[];
+}
+
+/** The run's model and config with the eval's overrides, and the task set (checked against the run's env). */
+export async function prepareEval(
+  req: EvalRequest,
+): Promise<{ model: JepaWorldModel; config: ExperimentConfig; set: TaskSet; step: number }> {
+  const trained = await loadTrainedModel(req.runDir);
+  const overrides = [...req.overrides, ...(req.planner ? [`agent.planner=${req.planner}`] : [])];
+  const config = validateConfig(
+    experimentSchema,
+    applyOverrides(trained.config, overrides),
+    `${req.runDir}/config.json with --set`,
+  );
+  const set = loadTaskSet(req.tasksPath);
+  if (set.envId !== config.env.id) {
+    throw new Error(
+      `${req.tasksPath}: tasks are for ${set.envId}, but the run was trained on ${config.env.id}`,
+    );
+  }
+  return { model: trained.model, config, set, step: trained.step };
+}
+
+/**
+ * Evaluates a run on a task set: every task once, the same step and planning budgets for all, episodes spread
+ * over `workers` processes (each deterministic per task index, so the split does not change results).
+ */
+export async function evaluate(
+  req: EvalRequest,
+  opts: { workers: number; onEpisode?: (r: EpisodeRecord) => void },
+): Promise<EvalOutcome & { model: JepaWorldModel }> {
+  const { model, config, set } = await prepareEval(req);
+  const n = Math.min(set.tasks.length, req.limit ?? set.tasks.length);
+  const indices = Array.from({ length: n }, (_, i) => i);
+  const workers = Math.max(1, Math.min(opts.workers, n));
+  let records: EpisodeRecord[];
+  if (workers === 1) {
+    const root = findRepoRoot(process.env.INIT_CWD ?? process.cwd());
+    const hazard = await trainHazardClassifier(config, model, root);
+    records = runTasks(config, model, set, indices, hazard, opts.onEpisode);
+    hazard?.dispose();
+  } else {
+    const shards = Array.from({ length: workers }, (_, w) => indices.filter((i) => i % workers === w));
+    const parts = await Promise.all(shards.map((shard) => runWorker(req, shard, opts.onEpisode)));
+    records = parts.flat();
+  }
+  const order = new Map(set.tasks.map((t, i) => [t.id, i]));
+  records.sort((a, b) => (order.get(a.id) as number) - (order.get(b.id) as number));
+  return { model, config, set, records, summaries: summarize(records) };
+}
+
+/** Default worker count: one per core when there are enough episodes to share, else one. */
+export function defaultWorkers(tasks: number): number {
+  return tasks >= 8 ? Math.max(1, Math.min(availableParallelism(), 4)) : 1;
+}
+
+function runWorker(
+  req: EvalRequest,
+  indices: number[],
+  onEpisode?: (r: EpisodeRecord) => void,
+): Promise<EpisodeRecord[]> {
+  return new Promise((resolve, reject) => {
+    const child: ChildProcess = fork(process.argv[1] as string, ["eval-worker"], {
+      execArgv: process.execArgv,
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    const out: EpisodeRecord[] = [];
+    child.on("message", (m: { type: string; record?: EpisodeRecord; error?: string }) => {
+      if (m.type === "episode" && m.record) {
+        out.push(m.record);
+        onEpisode?.(m.record);
+      } else if (m.type === "error") reject(new Error(m.error));
+      else if (m.type === "done") resolve(out);
+    });
+    child.on("exit", (code) => {
+      if (code !== 0) reject(new Error(`eval worker exited with code ${code}`));
+    });
+    child.send({ req, indices });
+  });
+}
+
+/** The child side of `runWorker` (the hidden `hjepa eval-worker` command). */
+export async function evalWorker(): Promise<void> {
+  const msg = await new Promise<{ req: EvalRequest; indices: number[] }>((resolve) =>
+    process.once("message", resolve as never),
+  );
+  try {
+    const { model, config } = await prepareEval(msg.req);
+    await initTensors({ backend: config.backend });
+    const set = loadTaskSet(msg.req.tasksPath);
+    const root = findRepoRoot(process.env.INIT_CWD ?? process.cwd());
+    const hazard: HazardClassifier | null = await trainHazardClassifier(config, model, root);
+    runTasks(config, model, set, msg.indices, hazard, (record) =>
+      process.send?.({ type: "episode", record }),
+    );
+    process.send?.({ type: "done" });
+  } catch (e) {
+    process.send?.({ type: "error", error: (e as Error).message });
+  }
+  process.disconnect?.();
+}
+
+/**
+ * Pictures of the first `count` episodes: the path taken, the goal, and the first plan's imagined states decoded
+ * to positions by a linear probe (representation -> true state) fitted on the run's dataset.
+ */
+export async function drawEpisodes(
+  outcome: EvalOutcome & { model: JepaWorldModel },
+  dir: string,
+  count: number,
+): Promise<string[]> {
+  if (count <= 0 || outcome.records.length === 0) return [];
+  const { config, model } = outcome;
+  const root = findRepoRoot(process.env.INIT_CWD ?? process.cwd());
+  const { data } = await prepareData(config, { root });
+  const w = data.sampleArrays(2048, 1, new Rng(config.seed + 13), "train");
+  const batch = data.toTensors(w);
+  const z = tf.tidy(() => model.encode(tf.reshape(batch.obs, [w.batch, ...data.obsShape])));
+  const d = model.encoder.dim;
+  const sd = data.dataset.stateDim;
+  const probe = fitLinearProbe(z.dataSync(), w.states, w.batch, d, sd);
+  tf.dispose([z, batch.obs, batch.actions]);
+  const { core } = makeRunEnv(config);
+  const files: string[] = [];
+  for (const r of outcome.records.slice(0, count)) {
+    const plan = r.firstPlan ? probe.predict(r.firstPlan, r.firstPlan.length / d) : null;
+    const subgoals = plan
+      ? Array.from({ length: plan.length / sd }, (_, i) => Array.from(plan.subarray(i * sd, (i + 1) * sd)))
+      : [];
+    const task = outcome.set.tasks.find((t) => t.id === r.id);
+    const frame = drawTrajectoryPicture(core, {
+      trajectory: r.trajectory,
+      start: task?.start,
+      goal: task?.goal,
+      subgoals,
+      scale: 2,
+    });
+    const file = join(dir, `episode-${r.id}${r.success ? "" : "-failed"}.png`);
+    savePng(file, frame);
+    files.push(file);
+  }
+  return files;
+}
+
+/** Writes results.json (config, per-episode records, per-bin summaries) atomically. */
+export function writeResults(dir: string, outcome: EvalOutcome, meta: Record<string, unknown>): string {
+  const file = join(dir, "results.json");
+  writeJsonAtomic(file, {
+    ...meta,
+    agent: outcome.config.agent,
+    envId: outcome.set.envId,
+    taskSeed: outcome.set.seed,
+    summaries: outcome.summaries,
+    episodes: outcome.records,
+  });
+  return file;
+}

@@ -1,0 +1,49 @@
+import { makePlanner } from "@hjepa/actor";
+import type { AgentParts, AgentWorldModel, PlanSettings } from "@hjepa/agent";
+import {
+  actionBoundGuardrail,
+  Cost,
+  classifierGuardrail,
+  energyTerm,
+  type Guardrail,
+  type StateClassifier,
+} from "@hjepa/cost";
+import type { AgentConfig } from "@hjepa/experiment";
+import { Box, type Discrete } from "gymnasium-js";
+
+export interface BuildAgentOptions {
+  model: AgentWorldModel;
+  agent: AgentConfig;
+  actionSpace: Box | Discrete;
+  /** A trained hazard classifier on representations, required when `agent.guardrails.hazard` is set. */
+  hazard?: StateClassifier | null;
+}
+
+/**
+ * The configurator's first version: builds an agent's parts from the experiment config by names — the planner
+ * (`agent.planner` + `plannerOptions`), the task energy, the guardrails — and returns fixed plan settings per
+ * step (a flat agent). Experiments differ by config alone.
+ */
+export function buildAgent({ model, agent, actionSpace, hazard = null }: BuildAgentOptions): AgentParts {
+  const planner = makePlanner(agent.planner, agent.plannerOptions);
+  const guardrails: Guardrail[] = [];
+  if (agent.guardrails.actionBounds && actionSpace instanceof Box) {
+    guardrails.push(actionBoundGuardrail(actionSpace.low, actionSpace.high));
+  }
+  const hazardConfig = agent.guardrails.hazard;
+  if (hazardConfig) {
+    if (!hazard) throw new Error("agent.guardrails.hazard is set but no hazard classifier was given");
+    guardrails.push(
+      classifierGuardrail("hazard", hazard, { mode: hazardConfig.mode, threshold: hazardConfig.threshold }),
+    );
+  }
+  const { distance, reduce, gamma } = agent.energy;
+  const cost = new Cost({ terms: [energyTerm({ distance, reduce, gamma })], guardrails });
+  const settings: PlanSettings = {
+    horizon: agent.horizon,
+    budget: agent.budget,
+    replanEvery: agent.replanEvery,
+    surpriseThreshold: agent.surpriseThreshold,
+  };
+  return { model, planner, cost, configure: () => settings };
+}
