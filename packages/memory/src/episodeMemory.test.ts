@@ -5,7 +5,12 @@ describe("EpisodeMemory", () => {
   it("measures surprise against the plan in force", () => {
     const m = new EpisodeMemory(2);
     expect(m.observe(0, [0, 0])).toBe(0);
-    m.recordPlan({ step: 0, horizon: 3, predicted: Float32Array.of(1, 0, 2, 0, 3, 0), actions: new Float32Array(6) });
+    m.recordPlan({
+      step: 0,
+      horizon: 3,
+      predicted: Float32Array.of(1, 0, 2, 0, 3, 0),
+      actions: new Float32Array(6),
+    });
     expect(m.observe(1, [1, 0])).toBe(0);
     expect(m.observe(2, [2, 1])).toBe(1);
     expect(m.predictedFor(3)).toEqual(Float32Array.of(3, 0));

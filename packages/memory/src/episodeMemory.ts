@@ -24,9 +24,12 @@ export class EpisodeMemory {
   /** Records the representation observed at `step` (steps arrive in order from 0) and returns its surprise. */
   observe(step: number, z: ArrayLike<number>, trueState: readonly number[] | null = null): number {
     if (step !== this.observed.length) {
-      throw new Error(`EpisodeMemory.observe: expected step ${this.observed.length} (got ${step}); steps arrive in order`);
+      throw new Error(
+        `EpisodeMemory.observe: expected step ${this.observed.length} (got ${step}); steps arrive in order`,
+      );
     }
-    if (z.length !== this.dim) throw new Error(`EpisodeMemory.observe: representation has ${z.length} numbers, expected ${this.dim}`);
+    if (z.length !== this.dim)
+      throw new Error(`EpisodeMemory.observe: representation has ${z.length} numbers, expected ${this.dim}`);
     this.observed.push(Float32Array.from(z));
     this.states.push(trueState);
     const s = this.predictionError(step);
@@ -37,7 +40,9 @@ export class EpisodeMemory {
   /** Records a plan made at `step`. */
   recordPlan(plan: PlanRecord): void {
     if (plan.predicted.length !== plan.horizon * this.dim) {
-      throw new Error(`EpisodeMemory.recordPlan: predicted has ${plan.predicted.length} numbers, expected ${plan.horizon} x ${this.dim}`);
+      throw new Error(
+        `EpisodeMemory.recordPlan: predicted has ${plan.predicted.length} numbers, expected ${plan.horizon} x ${this.dim}`,
+      );
     }
     this.plans.push(plan);
   }
