@@ -4,7 +4,7 @@ import { openEnv } from "../envFlags.ts";
 import { InputError } from "../errors.ts";
 
 const USAGE =
-  "hjepa tasks --env ID [--map FILE] --count N --seed S --out FILE.json [--filter different-rooms]";
+  "hjepa tasks --env ID [--map FILE] --count N --seed S --out FILE.json [--filter different-rooms] [--unbinned]";
 
 const FILTERS = ["different-rooms"] as const;
 
@@ -20,6 +20,7 @@ export function tasksCommand(argv: string[]): void {
       seed: { type: "string" },
       out: { type: "string" },
       filter: { type: "string" },
+      unbinned: { type: "boolean" },
     },
     USAGE,
   );
@@ -48,7 +49,9 @@ export function tasksCommand(argv: string[]): void {
       return a !== null && b !== null && (a[0] !== b[0] || a[1] !== b[1]);
     };
   }
-  const set = makeTaskSet(values.env as string, { kwargs, seed, count, filter });
+  // --unbinned: one bin of `count` tasks as the env samples them (e.g. PLDM's evaluation protocol).
+  const bins = values.unbinned ? [{ name: "all", min: 0, max: null }] : undefined;
+  const set = makeTaskSet(values.env as string, { kwargs, seed, count, filter, bins });
   saveTaskSet(out, set);
   const perBin = set.bins.map(
     (b: { name: string }) => `${b.name} ${set.tasks.filter((t: { bin: string }) => t.bin === b.name).length}`,
