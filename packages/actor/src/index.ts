@@ -2,13 +2,14 @@
  * @hjepa/actor: action inference by optimisation over imagined futures. Planners roll candidate action
  * sequences out through a world model's predictor (batched over candidates), score them with a `Cost`, and
  * return the best plan within a budget of predictor calls. Registered planners: cem, mppi, gradient,
- * categorical-cem, beam.
+ * categorical-cem, beam, graph.
  */
 import "./cem.ts";
 import "./mppi.ts";
 import "./gradient.ts";
 import "./categoricalCem.ts";
 import "./beam.ts";
+import "./graph.ts";
 
 export {
   type ContinuousActions,
@@ -25,6 +26,7 @@ export { type BenchPlannerOptions, benchPlanner, residualMlpModel } from "./benc
 export { type CategoricalCemOptions, categoricalCemPlanner } from "./categoricalCem.ts";
 export { type CemOptions, cemPlanner } from "./cem.ts";
 export { type GradientOptions, gradientPlanner } from "./gradient.ts";
+export { type GraphOptions, graphPlanner } from "./graph.ts";
 export { type MppiOptions, mppiPlanner } from "./mppi.ts";
 export { makePlanner, plannerNames, registerPlanner } from "./registry.ts";
 export { rankCandidates, rollout, type Scored, Search, scoreOf } from "./search.ts";

@@ -108,6 +108,11 @@ export class Search {
     this.budget = budget;
   }
 
+  /** Milliseconds since the search started. */
+  elapsedMs(): number {
+    return performance.now() - this.t0;
+  }
+
   get remaining(): number {
     return this.budget - this.used;
   }

@@ -1,0 +1,175 @@
+import { tf } from "@hjepa/tensor";
+import { registerPlanner } from "./registry.ts";
+import { checkOptionNames, isPositive, isPositiveInt, option, Search } from "./search.ts";
+import type { Planner, PlanRequest, PlanResult } from "./types.ts";
+
+/** Options of `graph` (breadth-first graph search over imagined states, for discrete actions). */
+export interface GraphOptions {
+  /** Frontier nodes kept per depth, the ones nearest the goal first (default 256). */
+  width?: number;
+  /**
+   * Two imagined states closer than `merge` x (the median one-step move of the first expansion) are the same
+   * node (default 0.3). This turns the search tree into a graph: moves into walls and loops are pruned.
+   */
+  merge?: number;
+}
+
+const NAME = "graph";
+const KNOWN = ["width", "merge"];
+
+interface Node {
+  rep: Float32Array;
+  parent: number;
+  action: number;
+  depth: number;
+  cost: number;
+}
+
+/**
+ * Breadth-first search in representation space: expands every action of every frontier node with one batched
+ * predictor call per depth, merges children that land on an already imagined state (distance below the merge
+ * radius), drops children that violate a hard-constraint guardrail, and returns the path to the imagined state
+ * of lowest cost (energy to the goal, on a one-step trajectory into that state). Where beam search over whole
+ * sequences gets stuck in a maze's dead ends, the merged graph explores every reachable state within the
+ * horizon at a cost of about (number of states x actions) predictor calls. Deterministic; no randomness.
+ */
+export function graphPlanner(options: GraphOptions = {}): Planner {
+  const o = options as Record<string, unknown>;
+  checkOptionNames(o, KNOWN, NAME);
+  const width = option(o, "width", 256, isPositiveInt, "a positive integer", NAME);
+  const merge = option(o, "merge", 0.3, isPositive, "a positive number", NAME);
+
+  return {
+    name: NAME,
+    plan(request: PlanRequest): PlanResult {
+      const search = new Search(request, NAME);
+      const { space, horizon: h, d } = search;
+      if (space.kind !== "discrete") throw new Error(`${NAME}: needs a Discrete action space`);
+      const { n, start } = space;
+      if (search.budget < n)
+        throw new Error(`${NAME}: budget ${search.budget} is below one expansion (${n} calls)`);
+      const nodes: Node[] = [
+        {
+          rep: Float32Array.from(request.state.dataSync()),
+          parent: -1,
+          action: -1,
+          depth: 0,
+          cost: Infinity,
+        },
+      ];
+      let frontier = [0];
+      let radius = -1;
+      let best = -1;
+      let feasibleSeen = false;
+      for (let depth = 0; depth < h && frontier.length > 0; depth++) {
+        const expand = frontier.slice(0, Math.min(frontier.length, Math.floor(search.remaining / n)));
+        if (expand.length === 0) break;
+        const count = expand.length * n;
+        search.charge(count);
+        const [next, total, feasible] = tf.tidy(() => {
+          const s = tf.tensor2d(
+            Float32Array.from(
+              { length: count * d },
+              (_, i) => (nodes[expand[Math.floor(i / (n * d))] as number] as Node).rep[i % d] as number,
+            ),
+            [count, d],
+          );
+          const a = tf.tensor2d(
+            Float32Array.from({ length: count }, (_, c) => start + (c % n)),
+            [count, 1],
+          );
+          const nextS = request.model.predict(s, a);
+          const ev = request.cost.evaluate(
+            {
+              states: tf.expandDims(nextS, 1) as tf.Tensor3D,
+              actions: tf.expandDims(a, 1) as tf.Tensor3D,
+              start: request.state,
+            },
+            request.goal,
+          );
+          return [nextS.dataSync(), ev.total.dataSync(), ev.feasible.dataSync()];
+        }) as [Float32Array, Float32Array, Float32Array];
+        if (radius < 0) radius = merge * medianMove(next, nodes[0] as Node, count, d);
+        const children: number[] = [];
+        for (let c = 0; c < count; c++) {
+          if ((feasible[c] as number) < 0.5) continue;
+          const rep = next.slice(c * d, (c + 1) * d);
+          if (nearestDistance(rep, nodes, d) < radius) continue;
+          nodes.push({
+            rep,
+            parent: expand[Math.floor(c / n)] as number,
+            action: start + (c % n),
+            depth: depth + 1,
+            cost: total[c] as number,
+          });
+          children.push(nodes.length - 1);
+          feasibleSeen = true;
+        }
+        for (const i of children)
+          if (best < 0 || (nodes[i] as Node).cost < (nodes[best] as Node).cost) best = i;
+        children.sort((x, y) => (nodes[x] as Node).cost - (nodes[y] as Node).cost || x - y);
+        frontier = children.slice(0, width);
+      }
+      return planTo(search, nodes, best, h, d, feasibleSeen);
+    },
+  };
+}
+
+/**
+ * Median distance from the start to the children that moved: the typical size of one imagined move (moves into
+ * a wall barely move and are left out; if nothing moved, a tiny radius still merges exact repeats).
+ */
+function medianMove(next: Float32Array, root: Node, count: number, d: number): number {
+  const dists: number[] = [];
+  for (let c = 0; c < count; c++) dists.push(distance(next.subarray(c * d, (c + 1) * d), root.rep, d));
+  const largest = Math.max(...dists);
+  const moved = dists.filter((x) => x > 0.1 * largest).sort((a, b) => a - b);
+  return moved[Math.floor(moved.length / 2)] ?? 1e-6;
+}
+
+function nearestDistance(rep: Float32Array, nodes: readonly Node[], d: number): number {
+  let min = Infinity;
+  for (const node of nodes) min = Math.min(min, distance(rep, node.rep, d));
+  return min;
+}
+
+function distance(a: ArrayLike<number>, b: ArrayLike<number>, d: number): number {
+  let s = 0;
+  for (let i = 0; i < d; i++) {
+    const e = (a[i] as number) - (b[i] as number);
+    s += e * e;
+  }
+  return Math.sqrt(s);
+}
+
+/** The plan: the path to node `best`, padded to the horizon by repeating its last action and state. */
+function planTo(
+  search: Search,
+  nodes: readonly Node[],
+  best: number,
+  h: number,
+  d: number,
+  feasible: boolean,
+): PlanResult {
+  const path: Node[] = [];
+  for (let i = best; i > 0; i = (nodes[i] as Node).parent) path.unshift(nodes[i] as Node);
+  const actions = new Float32Array(h);
+  const predicted = new Float32Array(h * d);
+  const root = nodes[0] as Node;
+  for (let t = 0; t < h; t++) {
+    const node = path[Math.min(t, path.length - 1)];
+    actions[t] = node ? node.action : 0;
+    predicted.set(node ? node.rep : root.rep, t * d);
+  }
+  return {
+    actions,
+    predicted,
+    cost: best >= 0 ? (nodes[best] as Node).cost : Infinity,
+    horizon: h,
+    actionDim: 1,
+    dim: d,
+    stats: { predictorCalls: search.used, iterations: path.length, ms: search.elapsedMs(), feasible },
+  };
+}
+
+registerPlanner(NAME, (options) => graphPlanner(options as GraphOptions));
