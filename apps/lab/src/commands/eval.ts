@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { basename, join } from "node:path";
+import { loadTaskSet } from "@hjepa/envs";
 import { RunFolder } from "@hjepa/experiment";
 import { initTensors } from "@hjepa/tensor";
 import { intFlag, parseFlags, required, userPath } from "../args.ts";
