@@ -4,7 +4,7 @@ import { makePlanner, plannerNames, registerPlanner } from "./registry.ts";
 
 describe("planner registry", () => {
   it("lists the built-in planners and builds them by name with options", () => {
-    expect(plannerNames()).toEqual(["beam", "categorical-cem", "cem", "gradient", "mppi"]);
+    expect(plannerNames()).toEqual(["beam", "categorical-cem", "cem", "gradient", "graph", "mppi"]);
     for (const name of plannerNames()) expect(makePlanner(name).name).toBe(name);
     expect(() => makePlanner("cem", { population: 1 })).toThrow(
       /cem: option population must be an integer >= 2 \(got 1\)/,
@@ -13,7 +13,7 @@ describe("planner registry", () => {
 
   it("names the registered planners when asked for an unknown one, and refuses duplicates", () => {
     expect(() => makePlanner("mpc")).toThrow(
-      'makePlanner: no planner named "mpc"; registered planners: beam, categorical-cem, cem, gradient, mppi',
+      'makePlanner: no planner named "mpc"; registered planners: beam, categorical-cem, cem, gradient, graph, mppi',
     );
     expect(() => registerPlanner("cem", () => makePlanner("cem"))).toThrow(/"cem" is already registered/);
     registerPlanner("test-random-shooting", (o) => ({
