@@ -3,6 +3,7 @@ import { registerHjepaEnvs } from "./register.ts";
 export * from "./data/collect.ts";
 export * from "./data/dataset.ts";
 export * from "./data/datasetWriter.ts";
+export * from "./data/openDataset.ts";
 export * from "./data/policies.ts";
 export * from "./geometry/visibility.ts";
 export * from "./grid/index.ts";

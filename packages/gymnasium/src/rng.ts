@@ -1,5 +1,5 @@
 /**
- * A seedable pseudo-random number generator shared by the whole monorepo (never `Math.random`).
+ * A seedable pseudo-random number generator shared by the whole monorepo (no unseeded global randomness).
  *
  * Core: xoshiro128** (32-bit state words, fast in JS), seeded through splitmix32 so that nearby seeds give
  * unrelated streams. Floats use 53 bits (two draws). `spawn()` derives an independent child stream from

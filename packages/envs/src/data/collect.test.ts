@@ -5,7 +5,7 @@ import { Rng, register, registry } from "gymnasium-js";
 import { describe, expect, it } from "vitest";
 import type { DataPolicy, PlanningEnv } from "../types.ts";
 import { collect, collectFromEnv } from "./collect.ts";
-import { openDataset } from "./dataset.ts";
+import { openDataset } from "./openDataset.ts";
 import { momentumPolicy } from "./policies.ts";
 import { GridEnv, PointEnv } from "./testEnv.ts";
 

@@ -5,7 +5,8 @@ import { tableFromArrays, tableToIPC } from "apache-arrow";
 import { Rng } from "gymnasium-js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { collectFromEnv } from "./collect.ts";
-import { type Dataset, openDataset } from "./dataset.ts";
+import type { Dataset } from "./dataset.ts";
+import { openDataset } from "./openDataset.ts";
 import { GridEnv, PointEnv } from "./testEnv.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "hjepa-dataset-"));
