@@ -50,13 +50,13 @@ export async function evalCommand(argv: string[]): Promise<void> {
   let bar: ProgressBar | null = null;
   let done = 0;
   try {
-    const probe = await import("../eval/evaluate.ts").then((m) => m.prepareEval(req));
-    const total = Math.min(probe.set.tasks.length, limit ?? probe.set.tasks.length);
-    probe.model.dispose();
+    const tasks = loadTaskSet(tasksPath).tasks.length;
+    const total = Math.min(tasks, limit ?? tasks);
     const workers =
       values.workers === undefined ? defaultWorkers(total) : intFlag("eval", "workers", values.workers);
+    const planner = values.planner ?? run.config<{ agent?: { planner?: string } }>().agent?.planner ?? "mppi";
     console.log(
-      `evaluating ${basename(runDir)} on ${total} tasks with ${probe.config.agent.planner} (backend ${tensors.backend}, ${workers} worker${workers > 1 ? "s" : ""})`,
+      `evaluating ${basename(runDir)} on ${total} tasks with ${planner} (backend ${tensors.backend}, ${workers} worker${workers > 1 ? "s" : ""})`,
     );
     bar = new ProgressBar({ label: "eval", total, unit: " episodes" });
     let successes = 0;
