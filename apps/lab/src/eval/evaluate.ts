@@ -8,6 +8,7 @@ import {
   type ExperimentConfig,
   experimentSchema,
   findRepoRoot,
+  RunFolder,
   validateConfig,
   writeJsonAtomic,
 } from "@hjepa/experiment";
@@ -124,8 +125,11 @@ export async function evalWorker(): Promise<void> {
     process.once("message", resolve as never),
   );
   try {
+    // Tensors first: loading the model allocates them.
+    await initTensors({
+      backend: RunFolder.open(msg.req.runDir).config<{ backend?: "auto" }>().backend ?? "auto",
+    });
     const { model, config } = await prepareEval(msg.req);
-    await initTensors({ backend: config.backend });
     const set = loadTaskSet(msg.req.tasksPath);
     const root = findRepoRoot(process.env.INIT_CWD ?? process.cwd());
     const hazard: HazardClassifier | null = await trainHazardClassifier(config, model, root);
