@@ -1,5 +1,4 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { writeFileAtomic } from "@hjepa/experiment";
 import type { RgbFrame } from "gymnasium-js";
 import { PNG } from "pngjs";
 import { drawLine, fillDisc, PALETTE, type Rgb } from "./render.ts";
@@ -94,14 +93,5 @@ export function encodePng(frame: RgbFrame): Buffer {
 
 /** Writes an RGB frame as a PNG file, atomically (temp file + rename); the folder is created if missing. */
 export function savePng(path: string, frame: RgbFrame): void {
-  const bytes = encodePng(frame);
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  writeFileAtomic(path, encodePng(frame));
 }

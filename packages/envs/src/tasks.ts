@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { writeJsonAtomic } from "@hjepa/experiment";
 import { make, Rng } from "gymnasium-js";
 import { isPlanningEnv, type PlanningEnv, type TrueState } from "./types.ts";
 
@@ -248,15 +248,7 @@ export function validateTaskSet(value: unknown, source: string): TaskSet {
 /** Writes a task set as JSON, atomically (temp file + rename); the folder is created if missing. */
 export function saveTaskSet(path: string, set: TaskSet): void {
   validateTaskSet(set, `saveTaskSet(${path})`);
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, `${JSON.stringify(set, null, 2)}\n`);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  writeJsonAtomic(path, set);
 }
 
 /** Reads and validates a task set file. */

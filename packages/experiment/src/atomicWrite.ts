@@ -1,11 +1,13 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 /**
  * Writes a file so that readers only ever see the old or the new content: write a temp file beside the target,
- * flush it, then rename over the target (rename is atomic within one filesystem).
+ * flush it, then rename over the target (rename is atomic within one filesystem). The folder is created if
+ * missing.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   const fd = openSync(tmp, "w");
   try {

@@ -1,4 +1,4 @@
-import type { ParamStore } from "@hjepa/perception";
+import { type ParamStore, setStats } from "@hjepa/perception";
 import { tf } from "@hjepa/tensor";
 
 /** How the dataset's actions are given: continuous vectors of `dim`, or discrete indices in [0, n). */
@@ -45,10 +45,6 @@ export class ActionFeatures {
   /** Sets continuous-action statistics from data (a no-op for discrete actions). */
   setNormalization(mean: ArrayLike<number>, std: ArrayLike<number>): void {
     if (!this.mean || !this.std) return;
-    const safe = Float32Array.from(std, (s) => (s > 1e-6 ? s : 1));
-    tf.tidy(() => {
-      this.mean?.assign(tf.tensor1d(Float32Array.from(mean)));
-      this.std?.assign(tf.tensor1d(safe));
-    });
+    setStats(this.mean, this.std, mean, std, "ActionFeatures");
   }
 }
