@@ -1,7 +1,7 @@
 import { tf } from "@hjepa/tensor";
 import { registerPlanner } from "./registry.ts";
 import { checkOptionNames, isPositive, isPositiveInt, option, Search } from "./search.ts";
-import type { Planner, PlanRequest, PlanResult } from "./types.ts";
+import type { LandmarkSet, Planner, PlanRequest, PlanResult } from "./types.ts";
 
 /** Options of `graph` (breadth-first graph search over imagined states, for discrete actions). */
 export interface GraphOptions {
@@ -12,10 +12,16 @@ export interface GraphOptions {
    * node (default 0.3). This turns the search tree into a graph: moves into walls and loops are pruned.
    */
   merge?: number;
+  /**
+   * With `landmarks` in the request: an imagined state within `snap` x (the landmarks' spacing: median distance
+   * between neighbours) of a landmark becomes that landmark, and nodes are identified by landmark (default 0.5). States farther from every
+   * landmark stay as imagined and merge by `merge`.
+   */
+  snap?: number;
 }
 
 const NAME = "graph";
-const KNOWN = ["width", "merge"];
+const KNOWN = ["width", "merge", "snap"];
 
 interface Node {
   rep: Float32Array;
@@ -23,6 +29,8 @@ interface Node {
   action: number;
   depth: number;
   cost: number;
+  /** The landmark this node snapped to, or -1. */
+  landmark: number;
 }
 
 /**
@@ -31,13 +39,17 @@ interface Node {
  * radius), drops children that violate a hard-constraint guardrail, and returns the path to the imagined state
  * of lowest cost (energy to the goal, on a one-step trajectory into that state). Where beam search over whole
  * sequences gets stuck in a maze's dead ends, the merged graph explores every reachable state within the
- * horizon at a cost of about (number of states x actions) predictor calls. Deterministic; no randomness.
+ * horizon at a cost of about (number of states x actions) predictor calls. Given landmarks (representations
+ * of real states), each imagined state is snapped to its nearest landmark when one is close: the search then
+ * runs on the graph of real states the model's one-step predictions connect, without drift over long paths,
+ * and a revisit is found by a map lookup. Deterministic; no randomness.
  */
 export function graphPlanner(options: GraphOptions = {}): Planner {
   const o = options as Record<string, unknown>;
   checkOptionNames(o, KNOWN, NAME);
   const width = option(o, "width", 256, isPositiveInt, "a positive integer", NAME);
   const merge = option(o, "merge", 0.3, isPositive, "a positive number", NAME);
+  const snap = option(o, "snap", 0.5, isPositive, "a positive number", NAME);
 
   return {
     name: NAME,
@@ -48,6 +60,9 @@ export function graphPlanner(options: GraphOptions = {}): Planner {
       const { n, start } = space;
       if (search.budget < n)
         throw new Error(`${NAME}: budget ${search.budget} is below one expansion (${n} calls)`);
+      const landmarks = request.landmarks ?? null;
+      if (landmarks && landmarks.dim !== d)
+        throw new Error(`${NAME}: landmarks have dimension ${landmarks.dim}, representations ${d}`);
       const nodes: Node[] = [
         {
           rep: Float32Array.from(request.state.dataSync()),
@@ -55,10 +70,15 @@ export function graphPlanner(options: GraphOptions = {}): Planner {
           action: -1,
           depth: 0,
           cost: Infinity,
+          landmark: -1,
         },
       ];
+      /** Landmark index -> node, for snapped nodes. */
+      const byLandmark = new Map<number, number>();
       let frontier = [0];
       let radius = -1;
+      const snapRadius = landmarks ? snap * landmarks.spacing() : 0;
+      if (landmarks) snapNode(nodes[0] as Node, landmarks, snapRadius, byLandmark, 0);
       let best = -1;
       let feasibleSeen = false;
       for (let depth = 0; depth < h && frontier.length > 0; depth++) {
@@ -66,7 +86,7 @@ export function graphPlanner(options: GraphOptions = {}): Planner {
         if (expand.length === 0) break;
         const count = expand.length * n;
         search.charge(count);
-        const [next, total, feasible] = tf.tidy(() => {
+        const next = tf.tidy(() => {
           const s = tf.tensor2d(
             Float32Array.from(
               { length: count * d },
@@ -78,30 +98,43 @@ export function graphPlanner(options: GraphOptions = {}): Planner {
             Float32Array.from({ length: count }, (_, c) => start + (c % n)),
             [count, 1],
           );
-          const nextS = request.model.predict(s, a);
-          const ev = request.cost.evaluate(
-            {
-              states: tf.expandDims(nextS, 1) as tf.Tensor3D,
-              actions: tf.expandDims(a, 1) as tf.Tensor3D,
-              start: request.state,
-            },
-            request.goal,
-          );
-          return [nextS.dataSync(), ev.total.dataSync(), ev.feasible.dataSync()];
-        }) as [Float32Array, Float32Array, Float32Array];
+          return request.model.predict(s, a).dataSync() as Float32Array;
+        });
         if (radius < 0) radius = merge * medianMove(next, nodes[0] as Node, count, d);
+        // Snap the children (a snapped child takes its landmark's representation), then score them.
+        const snapped = new Int32Array(count).fill(-1);
+        if (landmarks) {
+          for (let c = 0; c < count; c++) {
+            const near = landmarks.nearest(next.subarray(c * d, (c + 1) * d));
+            if (near.distance < snapRadius) {
+              snapped[c] = near.index;
+              next.set(landmarks.at(near.index), c * d);
+            }
+          }
+        }
+        const [total, feasible] = tf.tidy(() => {
+          const states = tf.tensor3d(next, [count, 1, d]);
+          const a = tf.tensor3d(
+            Float32Array.from({ length: count }, (_, c) => start + (c % n)),
+            [count, 1, 1],
+          );
+          const ev = request.cost.evaluate({ states, actions: a, start: request.state }, request.goal);
+          return [ev.total.dataSync(), ev.feasible.dataSync()];
+        }) as [Float32Array, Float32Array];
         const children: number[] = [];
         for (let c = 0; c < count; c++) {
           if ((feasible[c] as number) < 0.5) continue;
-          const rep = next.slice(c * d, (c + 1) * d);
-          if (nearestDistance(rep, nodes, d) < radius) continue;
+          const lm = snapped[c] as number;
+          if (lm >= 0 ? byLandmark.has(lm) : nearestDistance(next, c, nodes, d) < radius) continue;
           nodes.push({
-            rep,
+            rep: next.slice(c * d, (c + 1) * d),
             parent: expand[Math.floor(c / n)] as number,
             action: start + (c % n),
             depth: depth + 1,
             cost: total[c] as number,
+            landmark: lm,
           });
+          if (lm >= 0) byLandmark.set(lm, nodes.length - 1);
           children.push(nodes.length - 1);
           feasibleSeen = true;
         }
@@ -127,10 +160,26 @@ function medianMove(next: Float32Array, root: Node, count: number, d: number): n
   return moved[Math.floor(moved.length / 2)] ?? 1e-6;
 }
 
-function nearestDistance(rep: Float32Array, nodes: readonly Node[], d: number): number {
+/** Distance from child `c` of `next` to the nearest node that did not snap to a landmark. */
+function nearestDistance(next: Float32Array, c: number, nodes: readonly Node[], d: number): number {
+  const rep = next.subarray(c * d, (c + 1) * d);
   let min = Infinity;
-  for (const node of nodes) min = Math.min(min, distance(rep, node.rep, d));
+  for (const node of nodes) if (node.landmark < 0) min = Math.min(min, distance(rep, node.rep, d));
   return min;
+}
+
+/** Snaps the root to its nearest landmark when close, so that moves back into it are merged. */
+function snapNode(
+  node: Node,
+  landmarks: LandmarkSet,
+  radius: number,
+  byLandmark: Map<number, number>,
+  index: number,
+): void {
+  const near = landmarks.nearest(node.rep);
+  if (near.distance >= radius) return;
+  node.landmark = near.index;
+  byLandmark.set(near.index, index);
 }
 
 function distance(a: ArrayLike<number>, b: ArrayLike<number>, d: number): number {

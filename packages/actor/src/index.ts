@@ -30,4 +30,12 @@ export { type GraphOptions, graphPlanner } from "./graph.ts";
 export { type MppiOptions, mppiPlanner } from "./mppi.ts";
 export { makePlanner, plannerNames, registerPlanner } from "./registry.ts";
 export { rankCandidates, rollout, type Scored, Search, scoreOf } from "./search.ts";
-export type { Planner, PlannerFactory, PlannerModel, PlanRequest, PlanResult, PlanStats } from "./types.ts";
+export type {
+  LandmarkSet,
+  Planner,
+  PlannerFactory,
+  PlannerModel,
+  PlanRequest,
+  PlanResult,
+  PlanStats,
+} from "./types.ts";

@@ -7,6 +7,19 @@ export interface PlannerModel {
   predict(s: tf.Tensor2D, a: tf.Tensor2D): tf.Tensor2D;
 }
 
+/**
+ * Representations of real states (for example, `@hjepa/memory`'s `Landmarks`): graph planners snap imagined
+ * states to the nearest one, which stops drift over long imagined paths and merges revisits of a state.
+ */
+export interface LandmarkSet {
+  readonly dim: number;
+  readonly size: number;
+  nearest(rep: ArrayLike<number>): { index: number; distance: number };
+  at(i: number): Float32Array;
+  /** The typical distance between neighbouring landmarks. */
+  spacing(): number;
+}
+
 export interface PlanRequest {
   /** The current representation `[1, d]`. */
   state: tf.Tensor2D;
@@ -22,6 +35,8 @@ export interface PlanRequest {
   rng: Rng;
   /** The previous decision's plan: shifted by one step, it seeds this search. */
   warmStart?: PlanResult | null;
+  /** Real states to snap imagined ones to (used by `graph`; other planners ignore it). */
+  landmarks?: LandmarkSet | null;
 }
 
 export interface PlanStats {

@@ -1,1 +1,2 @@
 export * from "./episodeMemory.ts";
+export * from "./landmarks.ts";

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { Landmarks } from "./landmarks.ts";
+
+describe("Landmarks", () => {
+  it("keeps one landmark per cluster and finds the nearest", () => {
+    // Three clusters of noisy points around (0,0), (1,0), (0,1); radius 0.3 merges each cluster.
+    const centres = [
+      [0, 0],
+      [1, 0],
+      [0, 1],
+    ];
+    const reps: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const c = centres[i % 3] as number[];
+      const jitter = ((i * 7919) % 13) / 13 - 0.5;
+      reps.push((c[0] as number) + 0.05 * jitter, (c[1] as number) - 0.05 * jitter);
+    }
+    const set = Landmarks.fromRepresentations(reps, 2, 0.3);
+    expect(set.size).toBe(3);
+    expect(set.nearest([0.9, 0.1]).index).toBe(1);
+    expect(set.nearest([0.1, 0.8]).index).toBe(2);
+    expect(set.nearest([0, 0]).distance).toBeLessThan(0.05);
+    expect(Array.from(set.at(0))).toEqual([reps[0], reps[1]].map((x) => Math.fround(x as number)));
+  });
+
+  it("add returns the existing index for a near duplicate", () => {
+    const set = new Landmarks(2, 0.5);
+    expect(set.add([0, 0])).toBe(0);
+    expect(set.add([3, 0])).toBe(1);
+    expect(set.add([0.2, 0.1])).toBe(0);
+    expect(set.size).toBe(2);
+    expect(set.spacing()).toBeCloseTo(3, 6);
+    set.add([0, 1]);
+    expect(set.spacing()).toBeCloseTo(1, 6);
+    expect(new Landmarks(2, 0.5).spacing()).toBe(0);
+  });
+
+  it("is empty at first and rejects bad input", () => {
+    const set = new Landmarks(3, 0.1, 2);
+    expect(set.nearest([0, 0, 0])).toEqual({ index: -1, distance: Infinity });
+    expect(() => set.add([0, 0])).toThrow(/2 numbers, expected 3/);
+    set.add([0, 0, 0]);
+    set.add([1, 0, 0]);
+    expect(() => set.add([2, 0, 0])).toThrow(/capacity 2 reached/);
+    expect(() => set.at(2)).toThrow(/outside 0..1/);
+    expect(() => new Landmarks(2, 0)).toThrow(/radius must be a positive number/);
+    expect(() => Landmarks.fromRepresentations([1, 2, 3], 2, 0.1)).toThrow(/not a whole number/);
+  });
+});
