@@ -1,4 +1,4 @@
-import type { Planner, PlanResult } from "@hjepa/actor";
+import type { LandmarkSet, Planner, PlanResult } from "@hjepa/actor";
 import type { Cost } from "@hjepa/cost";
 import type { PlanningEnv } from "@hjepa/envs";
 import { EpisodeMemory } from "@hjepa/memory";
@@ -27,6 +27,8 @@ export interface AgentParts {
   model: AgentWorldModel;
   planner: Planner;
   cost: Cost;
+  /** Representations of real states that graph planners snap imagined states to (optional). */
+  landmarks?: LandmarkSet | null;
   /** Chooses plan settings per episode and step (a fixed function for a flat agent). */
   configure: (ctx: { step: number; episode: EpisodeMemory }) => PlanSettings;
 }
@@ -119,6 +121,7 @@ export function runEpisode(
           budget: settings.budget,
           rng: opts.rng,
           warmStart: warmStart && sincePlan > 0 ? warmStart : null,
+          landmarks: parts.landmarks ?? null,
         });
         decisions.push({
           step,

@@ -1,4 +1,4 @@
-import { makePlanner } from "@hjepa/actor";
+import { type LandmarkSet, makePlanner } from "@hjepa/actor";
 import type { AgentParts, AgentWorldModel, PlanSettings } from "@hjepa/agent";
 import {
   actionBoundGuardrail,
@@ -17,6 +17,8 @@ export interface BuildAgentOptions {
   actionSpace: Box | Discrete;
   /** A trained hazard classifier on representations, required when `agent.guardrails.hazard` is set. */
   hazard?: StateClassifier | null;
+  /** Landmarks for graph planners, required when `agent.landmarks` is set. */
+  landmarks?: LandmarkSet | null;
 }
 
 /**
@@ -24,7 +26,13 @@ export interface BuildAgentOptions {
  * (`agent.planner` + `plannerOptions`), the task energy, the guardrails — and returns fixed plan settings per
  * step (a flat agent). Experiments differ by config alone.
  */
-export function buildAgent({ model, agent, actionSpace, hazard = null }: BuildAgentOptions): AgentParts {
+export function buildAgent({
+  model,
+  agent,
+  actionSpace,
+  hazard = null,
+  landmarks = null,
+}: BuildAgentOptions): AgentParts {
   const planner = makePlanner(agent.planner, agent.plannerOptions);
   const guardrails: Guardrail[] = [];
   if (agent.guardrails.actionBounds && actionSpace instanceof Box) {
@@ -45,5 +53,6 @@ export function buildAgent({ model, agent, actionSpace, hazard = null }: BuildAg
     replanEvery: agent.replanEvery,
     surpriseThreshold: agent.surpriseThreshold,
   };
-  return { model, planner, cost, configure: () => settings };
+  if (agent.landmarks && !landmarks) throw new Error("agent.landmarks is set but no landmarks were given");
+  return { model, planner, cost, landmarks, configure: () => settings };
 }

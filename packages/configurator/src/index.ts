@@ -1,1 +1,2 @@
 export * from "./buildAgent.ts";
+export * from "./extras.ts";

@@ -149,6 +149,19 @@ export const agentSchema = z
     /** Step budget per episode. */
     maxSteps: posInt.default(200),
     energy: energySchema.default(energySchema.parse({})),
+    /**
+     * Landmarks for graph planners: training frames, encoded and deduplicated, that imagined states snap to;
+     * null for none. `radius` (dedup distance) is a fraction of the median encoded move between data frames.
+     */
+    landmarks: z
+      .object({
+        samples: posInt.default(20000),
+        radius: z.number().gt(0).max(10).default(0.25),
+        capacity: posInt.default(4096),
+      })
+      .strict()
+      .nullable()
+      .default(null),
     guardrails: z
       .object({
         actionBounds: z.boolean().default(true),
@@ -159,6 +172,11 @@ export const agentSchema = z
             threshold: z.number().gt(0).lt(1).default(0.5),
             epochs: posInt.default(200),
             samples: posInt.default(20000),
+            /**
+             * Safety margin in data steps: a frame within `margin` steps of a frame with a cost label is labelled
+             * a hazard too, so the classifier also flags states one move away from entering (default 0).
+             */
+            margin: z.number().int().min(0).max(16).default(0),
           })
           .strict()
           .nullable()

@@ -1,10 +1,8 @@
 import { runEpisode } from "@hjepa/agent";
-import { buildAgent } from "@hjepa/configurator";
-import { HazardClassifier } from "@hjepa/cost";
+import { type AgentExtras, buildAgent } from "@hjepa/configurator";
 import type { Task, TaskSet } from "@hjepa/envs";
 import { type ExperimentConfig, mean } from "@hjepa/experiment";
-import { tf } from "@hjepa/tensor";
-import { type JepaWorldModel, makeRunEnv, prepareData } from "@hjepa/world-model";
+import { type JepaWorldModel, makeRunEnv } from "@hjepa/world-model";
 import { type Box, type Discrete, Rng } from "gymnasium-js";
 
 /** One evaluated episode, as written to results.json. */
@@ -27,43 +25,23 @@ export interface EpisodeRecord {
   firstPlan: number[] | null;
 }
 
-/** Trains the hazard classifier a config asks for, from the dataset's cost labels on encoded frames. */
-export async function trainHazardClassifier(
-  config: ExperimentConfig,
-  model: JepaWorldModel,
-  root: string,
-): Promise<HazardClassifier | null> {
-  const hazard = config.agent.guardrails.hazard;
-  if (!hazard) return null;
-  const { data } = await prepareData(config, { root });
-  const rng = new Rng(config.seed + 7);
-  const w = data.sampleArrays(hazard.samples, 1, rng, "train");
-  const batch = data.toTensors(w);
-  const z = tf.tidy(() => model.encode(tf.reshape(batch.obs, [w.batch, ...data.obsShape])));
-  const reps = z.dataSync() as Float32Array;
-  tf.dispose([z, batch.obs, batch.actions]);
-  // A frame's cost label (the cost of entering it) marks its state as a hazard.
-  const labels = Uint8Array.from(w.costs, (c) => (c > 0 ? 1 : 0));
-  const classifier = new HazardClassifier({ dim: model.encoder.dim });
-  classifier.fit(reps, labels, { epochs: hazard.epochs, rng });
-  return classifier;
-}
-
 /** Runs the given tasks with the run's model and the config's agent; deterministic per task index. */
 export function runTasks(
   config: ExperimentConfig,
   model: JepaWorldModel,
   set: TaskSet,
   indices: readonly number[],
-  hazard: HazardClassifier | null,
+  extras: AgentExtras,
   onEpisode?: (r: EpisodeRecord) => void,
 ): EpisodeRecord[] {
   const { env, core } = makeRunEnv(config);
+  const { hazard, landmarks } = extras;
   const parts = buildAgent({
     model,
     agent: config.agent,
     actionSpace: env.actionSpace as Box | Discrete,
     hazard: hazard ? (s) => hazard.predict(s) : null,
+    landmarks,
   });
   const out: EpisodeRecord[] = [];
   for (const i of indices) {

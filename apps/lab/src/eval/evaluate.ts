@@ -1,7 +1,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import type { HazardClassifier } from "@hjepa/cost";
+import { prepareAgentExtras } from "@hjepa/configurator";
 import { drawTrajectoryPicture, loadTaskSet, savePng, type TaskSet } from "@hjepa/envs";
 import {
   applyOverrides,
@@ -21,7 +21,7 @@ import {
   prepareData,
 } from "@hjepa/world-model";
 import { Rng } from "gymnasium-js";
-import { type EpisodeRecord, runTasks, trainHazardClassifier } from "./episodes.ts";
+import { type EpisodeRecord, runTasks } from "./episodes.ts";
 import { type BinSummary, summarize } from "./report.ts";
 
 export interface EvalRequest {
@@ -76,9 +76,9 @@ export async function evaluate(
   let records: EpisodeRecord[];
   if (workers === 1) {
     const root = findRepoRoot(process.env.INIT_CWD ?? process.cwd());
-    const hazard = await trainHazardClassifier(config, model, root);
-    records = runTasks(config, model, set, indices, hazard, opts.onEpisode);
-    hazard?.dispose();
+    const extras = prepareAgentExtras(config, model, (await prepareData(config, { root })).data);
+    records = runTasks(config, model, set, indices, extras, opts.onEpisode);
+    extras.hazard?.dispose();
   } else {
     const shards = Array.from({ length: workers }, (_, w) => indices.filter((i) => i % workers === w));
     const parts = await Promise.all(shards.map((shard) => runWorker(req, shard, opts.onEpisode)));
@@ -132,8 +132,8 @@ export async function evalWorker(): Promise<void> {
     const { model, config } = await prepareEval(msg.req);
     const set = loadTaskSet(msg.req.tasksPath);
     const root = findRepoRoot(process.env.INIT_CWD ?? process.cwd());
-    const hazard: HazardClassifier | null = await trainHazardClassifier(config, model, root);
-    runTasks(config, model, set, msg.indices, hazard, (record) =>
+    const extras = prepareAgentExtras(config, model, (await prepareData(config, { root })).data);
+    runTasks(config, model, set, msg.indices, extras, (record) =>
       process.send?.({ type: "episode", record }),
     );
     process.send?.({ type: "done" });

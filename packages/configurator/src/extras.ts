@@ -1,0 +1,107 @@
+import { HazardClassifier } from "@hjepa/cost";
+import type { ExperimentConfig } from "@hjepa/experiment";
+import { Landmarks } from "@hjepa/memory";
+import { tf } from "@hjepa/tensor";
+import type { JepaWorldModel, WorldModelData } from "@hjepa/world-model";
+import { Rng } from "gymnasium-js";
+
+/** What an agent gets besides its world model, learned from the training data when the config asks for it. */
+export interface AgentExtras {
+  /** The hazard guardrail's classifier (`agent.guardrails.hazard`). */
+  hazard: HazardClassifier | null;
+  /** Landmarks for graph planners (`agent.landmarks`). */
+  landmarks: Landmarks | null;
+}
+
+/** Trains the hazard classifier and builds the landmarks the config asks for (null for those it does not). */
+export function prepareAgentExtras(
+  config: ExperimentConfig,
+  model: JepaWorldModel,
+  data: WorldModelData,
+): AgentExtras {
+  return {
+    hazard: trainHazardClassifier(config, model, data),
+    landmarks: buildLandmarks(config, model, data),
+  };
+}
+
+/**
+ * Hazard labels of windows of `length` = 2m + 1 frames (`costs` `[batch, length]`, the cost of entering each
+ * frame): a window's middle frame is a hazard when any frame of the window has a cost, so that states from
+ * which the data entered a hazard within m moves count as hazards too (a safety margin of m moves).
+ */
+export function hazardLabels(costs: ArrayLike<number>, batch: number, length: number): Uint8Array {
+  if (costs.length !== batch * length)
+    throw new Error(`hazardLabels: ${costs.length} costs for ${batch} windows of ${length} frames`);
+  const labels = new Uint8Array(batch);
+  for (let b = 0; b < batch; b++)
+    for (let t = 0; t < length; t++) if ((costs[b * length + t] as number) > 0) labels[b] = 1;
+  return labels;
+}
+
+/**
+ * Trains the hazard classifier a config asks for on encoded training frames, labelled from the dataset's cost
+ * labels with the config's safety `margin` (see `hazardLabels`).
+ */
+export function trainHazardClassifier(
+  config: ExperimentConfig,
+  model: JepaWorldModel,
+  data: WorldModelData,
+): HazardClassifier | null {
+  const hazard = config.agent.guardrails.hazard;
+  if (!hazard) return null;
+  const rng = new Rng(config.seed + 7);
+  const m = hazard.margin;
+  const length = 2 * m + 1;
+  const w = data.sampleArrays(hazard.samples, length, rng, "train");
+  const batch = data.toTensors(w);
+  const z = tf.tidy(() => {
+    const middle = tf.slice(batch.obs, [0, m], [w.batch, 1]);
+    return model.encode(tf.reshape(middle, [w.batch, ...data.obsShape]));
+  });
+  const reps = z.dataSync() as Float32Array;
+  tf.dispose([z, batch.obs, batch.actions]);
+  const classifier = new HazardClassifier({ dim: model.encoder.dim });
+  classifier.fit(reps, hazardLabels(w.costs, w.batch, length), { epochs: hazard.epochs, rng });
+  return classifier;
+}
+
+/**
+ * The landmarks a config asks for: `samples` training frames (in consecutive pairs), encoded, deduplicated at
+ * `radius` x the median encoded distance between consecutive frames that differ (one typical move).
+ */
+export function buildLandmarks(
+  config: ExperimentConfig,
+  model: JepaWorldModel,
+  data: WorldModelData,
+): Landmarks | null {
+  const spec = config.agent.landmarks;
+  if (!spec) return null;
+  const pairs = Math.max(1, Math.ceil(spec.samples / 2));
+  const w = data.sampleArrays(pairs, 2, new Rng(config.seed + 11), "train");
+  const d = model.encoder.dim;
+  const reps = new Float32Array(pairs * 2 * d);
+  const chunk = 1024;
+  for (let b0 = 0; b0 < pairs; b0 += chunk) {
+    const b1 = Math.min(pairs, b0 + chunk);
+    const batch = data.toTensors(w, [b0, b1]);
+    const z = tf.tidy(() => model.encode(tf.reshape(batch.obs, [(b1 - b0) * 2, ...data.obsShape])));
+    reps.set(z.dataSync(), b0 * 2 * d);
+    tf.dispose([z, batch.obs, batch.actions]);
+  }
+  const moves: number[] = [];
+  for (let b = 0; b < pairs; b++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const e = (reps[(2 * b + 1) * d + j] as number) - (reps[2 * b * d + j] as number);
+      s += e * e;
+    }
+    moves.push(Math.sqrt(s));
+  }
+  const largest = moves.reduce((a, b) => Math.max(a, b), 0);
+  const moved = moves.filter((x) => x > 1e-3 * largest).sort((a, b) => a - b);
+  const move = moved[Math.floor(moved.length / 2)];
+  if (move === undefined)
+    throw new Error(`${config.name}: no pair of consecutive frames differs; cannot size the landmarks`);
+  return Landmarks.fromRepresentations(reps, d, spec.radius * move, spec.capacity);
+}
