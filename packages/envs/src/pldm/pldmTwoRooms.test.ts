@@ -170,6 +170,14 @@ describe("PLDMTwoRoomsEnv", () => {
     expect(pixel(32 * 4 + 1, 30 * 4)).toEqual([40, 40, 48]); // middle wall
     const map = env.renderMap();
     expect(map.cellPx).toBe(4);
+    expect(Array.from(map.data.subarray(3 * (162 * 260 + 202), 3 * (162 * 260 + 202) + 3))).toEqual([
+      40, 170, 60,
+    ]);
+    // Before any reset there is no goal to draw (no stray disc at the origin).
+    const fresh = new PLDMTwoRoomsEnv().renderMap();
+    expect(Array.from(fresh.data.subarray(3 * (2 * 260 + 2), 3 * (2 * 260 + 2) + 3))).not.toEqual([
+      40, 170, 60,
+    ]);
     const text = new PLDMTwoRoomsEnv({ renderMode: "ansi" });
     text.reset({ options: { start: [10, 20], goal: [50, 40] } });
     const lines = (text.render() as string).trimEnd().split("\n");

@@ -236,11 +236,16 @@ export class PLDMTwoRoomsEnv
     return { pldm: () => new PLDMDataPolicy() as DataPolicy };
   }
 
-  /** The arena's observation pixels (walls) scaled by 4, with the goal's success disc (radius sqrt(2) px). */
+  /**
+   * The arena's observation pixels (walls) scaled by 4, with the goal's success disc (radius sqrt(2) px) once
+   * reset has set a goal.
+   */
   renderMap(): { width: number; height: number; data: Uint8Array; cellPx: number } {
     const img = drawMapCells(this.wallMap, CELL_PX);
-    const [gx, gy] = this.stateToPixel(this.goal);
-    fillDisc(img, gx, gy, Math.SQRT2 * CELL_PX, PALETTE.goal);
+    if (this.started) {
+      const [gx, gy] = this.stateToPixel(this.goal);
+      fillDisc(img, gx, gy, Math.SQRT2 * CELL_PX, PALETTE.goal);
+    }
     return { ...img, cellPx: CELL_PX };
   }
 
