@@ -39,11 +39,8 @@ export function beamPlanner(options: BeamOptions = {}): Planner {
     name: NAME,
     plan(request: PlanRequest): PlanResult {
       const search = new Search(request, NAME);
-      const { space, horizon: h, d } = search;
-      if (space.kind !== "discrete") {
-        throw new Error(`${NAME}: needs a Discrete action space; use cem, mppi or gradient for Box actions`);
-      }
-      const { n, start } = space;
+      const { horizon: h, d } = search;
+      const { n, start } = search.discrete();
       if (beamCalls(n, h, 1) > search.budget) {
         throw new Error(
           `${NAME}: budget ${search.budget} is too small for horizon ${h} and ${n} actions: ` +

@@ -1,10 +1,11 @@
 import { shiftedWarmStart, type WarmStartFill } from "./actionSpace.ts";
 import { registerPlanner } from "./registry.ts";
 import {
+  cemOptions,
   checkOptionNames,
+  eliteCount,
   fillOption,
   isFraction,
-  isPositive,
   isPositiveInt,
   option,
   Search,
@@ -39,22 +40,7 @@ export function categoricalCemPlanner(options: CategoricalCemOptions = {}): Plan
   const o = options as Record<string, unknown>;
   checkOptionNames(o, KNOWN, NAME);
   const iterations = option(o, "iterations", 5, isPositiveInt, "a positive integer", NAME);
-  const population = option<number | undefined>(
-    o,
-    "population",
-    undefined,
-    (v) => isPositiveInt(v) && (v as number) >= 2,
-    "an integer >= 2",
-    NAME,
-  );
-  const elites = option(
-    o,
-    "elites",
-    0.1,
-    (v) => isPositive(v) && ((v as number) < 1 || Number.isInteger(v)),
-    "a fraction in (0, 1) or a positive integer",
-    NAME,
-  );
+  const { population, elites } = cemOptions(o, NAME);
   const momentum = option(o, "momentum", 0.2, isFraction, "a number in [0, 1)", NAME);
   const warmMass = option(
     o,
@@ -70,14 +56,12 @@ export function categoricalCemPlanner(options: CategoricalCemOptions = {}): Plan
     name: NAME,
     plan(request: PlanRequest): PlanResult {
       const search = new Search(request, NAME);
-      const { space, horizon: h } = search;
-      if (space.kind !== "discrete") {
-        throw new Error(`${NAME}: needs a Discrete action space; use cem, mppi or gradient for Box actions`);
-      }
+      const { horizon: h } = search;
+      const space = search.discrete();
       const { n, start } = space;
       const rollouts = Math.floor(search.budget / h);
       const { rounds, perRound: pop } = splitBudget(NAME, search, rollouts, iterations, population);
-      const nElites = Math.min(pop, elites < 1 ? Math.max(1, Math.ceil(elites * pop)) : elites);
+      const nElites = eliteCount(elites, pop);
       const probs = new Float64Array(h * n).fill(1 / n);
       const warm = shiftedWarmStart(request.warmStart, space, h, fill, NAME);
       if (warm !== null) {

@@ -1,9 +1,12 @@
 import { clipInto, shiftedWarmStart, tiledCenter, type WarmStartFill } from "./actionSpace.ts";
 import { registerPlanner } from "./registry.ts";
 import {
+  cemOptions,
   checkOptionNames,
+  eliteCount,
   fillOption,
   isFraction,
+  isNonNegative,
   isPositive,
   isPositiveInt,
   option,
@@ -45,31 +48,9 @@ export function cemPlanner(options: CemOptions = {}): Planner {
   const o = options as Record<string, unknown>;
   checkOptionNames(o, KNOWN, NAME);
   const iterations = option(o, "iterations", 5, isPositiveInt, "a positive integer", NAME);
-  const population = option<number | undefined>(
-    o,
-    "population",
-    undefined,
-    (v) => isPositiveInt(v) && (v as number) >= 2,
-    "an integer >= 2",
-    NAME,
-  );
-  const elites = option(
-    o,
-    "elites",
-    0.1,
-    (v) => isPositive(v) && ((v as number) < 1 || Number.isInteger(v)),
-    "a fraction in (0, 1) or a positive integer",
-    NAME,
-  );
+  const { population, elites } = cemOptions(o, NAME);
   const initStd = option(o, "initStd", 0.5, isPositive, "a positive number", NAME);
-  const minStd = option(
-    o,
-    "minStd",
-    0.05,
-    (v) => typeof v === "number" && v >= 0,
-    "a non-negative number",
-    NAME,
-  );
+  const minStd = option(o, "minStd", 0.05, isNonNegative, "a non-negative number", NAME);
   const momentum = option(o, "momentum", 0.1, isFraction, "a number in [0, 1)", NAME);
   const fill = fillOption(o, NAME);
 
@@ -77,15 +58,11 @@ export function cemPlanner(options: CemOptions = {}): Planner {
     name: NAME,
     plan(request: PlanRequest): PlanResult {
       const search = new Search(request, NAME);
-      const { space, horizon: h, k } = search;
-      if (space.kind !== "continuous") {
-        throw new Error(
-          `${NAME}: needs a Box action space; use categorical-cem or beam for Discrete actions`,
-        );
-      }
+      const { horizon: h, k } = search;
+      const space = search.continuous();
       const rollouts = Math.floor(search.budget / h);
       const { rounds, perRound: pop } = splitBudget(NAME, search, rollouts, iterations, population);
-      const nElites = Math.min(pop, elites < 1 ? Math.max(1, Math.ceil(elites * pop)) : elites);
+      const nElites = eliteCount(elites, pop);
       const size = h * k;
       const mean = shiftedWarmStart(request.warmStart, space, h, fill, NAME) ?? tiledCenter(space, h);
       const std = Float32Array.from({ length: size }, (_, i) => initStd * (space.scale[i % k] as number));

@@ -4,6 +4,7 @@ import { registerPlanner } from "./registry.ts";
 import {
   checkOptionNames,
   fillOption,
+  isNonNegative,
   isPositive,
   isPositiveInt,
   option,
@@ -44,24 +45,15 @@ export function gradientPlanner(options: GradientOptions = {}): Planner {
   const restarts = option(o, "restarts", 8, isPositiveInt, "a positive integer", NAME);
   const maxSteps = option(o, "steps", Number.POSITIVE_INFINITY, isPositiveInt, "a positive integer", NAME);
   const lr = option(o, "lr", 0.1, isPositive, "a positive number", NAME);
-  const initStd = option(
-    o,
-    "initStd",
-    0.5,
-    (v) => typeof v === "number" && v >= 0,
-    "a non-negative number",
-    NAME,
-  );
+  const initStd = option(o, "initStd", 0.5, isNonNegative, "a non-negative number", NAME);
   const fill = fillOption(o, NAME);
 
   return {
     name: NAME,
     plan(request: PlanRequest): PlanResult {
       const search = new Search(request, NAME);
-      const { space, horizon: h, k } = search;
-      if (space.kind !== "continuous") {
-        throw new Error(`${NAME}: needs a Box action space (gradients need continuous actions)`);
-      }
+      const { horizon: h, k } = search;
+      const space = search.continuous();
       // A restart costs at least 3 H: one step (forward + backward) and the final scoring.
       const r = Math.min(restarts, Math.floor(search.budget / (3 * h)));
       if (r < 1) {

@@ -1,7 +1,7 @@
 import { tf } from "@hjepa/tensor";
 import { registerPlanner } from "./registry.ts";
 import { checkOptionNames, isPositive, isPositiveInt, option, Search } from "./search.ts";
-import type { LandmarkSet, Planner, PlanRequest, PlanResult } from "./types.ts";
+import type { Planner, PlanRequest, PlanResult } from "./types.ts";
 
 /** Options of `graph` (breadth-first graph search over imagined states, for discrete actions). */
 export interface GraphOptions {
@@ -55,9 +55,8 @@ export function graphPlanner(options: GraphOptions = {}): Planner {
     name: NAME,
     plan(request: PlanRequest): PlanResult {
       const search = new Search(request, NAME);
-      const { space, horizon: h, d } = search;
-      if (space.kind !== "discrete") throw new Error(`${NAME}: needs a Discrete action space`);
-      const { n, start } = space;
+      const { horizon: h, d } = search;
+      const { n, start } = search.discrete();
       if (search.budget < n)
         throw new Error(`${NAME}: budget ${search.budget} is below one expansion (${n} calls)`);
       const landmarks = request.landmarks ?? null;
@@ -78,7 +77,14 @@ export function graphPlanner(options: GraphOptions = {}): Planner {
       let frontier = [0];
       let radius = -1;
       const snapRadius = landmarks ? snap * landmarks.spacing() : 0;
-      if (landmarks) snapNode(nodes[0] as Node, landmarks, snapRadius, byLandmark, 0);
+      if (landmarks) {
+        // The root takes part in merging by landmark, so that moves back into it are pruned.
+        const near = landmarks.nearest((nodes[0] as Node).rep);
+        if (near.distance < snapRadius) {
+          (nodes[0] as Node).landmark = near.index;
+          byLandmark.set(near.index, 0);
+        }
+      }
       let best = -1;
       let feasibleSeen = false;
       for (let depth = 0; depth < h && frontier.length > 0; depth++) {
@@ -86,6 +92,7 @@ export function graphPlanner(options: GraphOptions = {}): Planner {
         if (expand.length === 0) break;
         const count = expand.length * n;
         search.charge(count);
+        const actionValues = Float32Array.from({ length: count }, (_, c) => start + (c % n));
         const next = tf.tidy(() => {
           const s = tf.tensor2d(
             Float32Array.from(
@@ -94,11 +101,7 @@ export function graphPlanner(options: GraphOptions = {}): Planner {
             ),
             [count, d],
           );
-          const a = tf.tensor2d(
-            Float32Array.from({ length: count }, (_, c) => start + (c % n)),
-            [count, 1],
-          );
-          return request.model.predict(s, a).dataSync() as Float32Array;
+          return request.model.predict(s, tf.tensor2d(actionValues, [count, 1])).dataSync() as Float32Array;
         });
         if (radius < 0) radius = merge * medianMove(next, nodes[0] as Node, count, d);
         // Snap the children (a snapped child takes its landmark's representation), then score them.
@@ -114,11 +117,8 @@ export function graphPlanner(options: GraphOptions = {}): Planner {
         }
         const [total, feasible] = tf.tidy(() => {
           const states = tf.tensor3d(next, [count, 1, d]);
-          const a = tf.tensor3d(
-            Float32Array.from({ length: count }, (_, c) => start + (c % n)),
-            [count, 1, 1],
-          );
-          const ev = request.cost.evaluate({ states, actions: a, start: request.state }, request.goal);
+          const actions = tf.tensor3d(actionValues, [count, 1, 1]);
+          const ev = request.cost.evaluate({ states, actions, start: request.state }, request.goal);
           return [ev.total.dataSync(), ev.feasible.dataSync()];
         }) as [Float32Array, Float32Array];
         const children: number[] = [];
@@ -129,7 +129,7 @@ export function graphPlanner(options: GraphOptions = {}): Planner {
           nodes.push({
             rep: next.slice(c * d, (c + 1) * d),
             parent: expand[Math.floor(c / n)] as number,
-            action: start + (c % n),
+            action: actionValues[c] as number,
             depth: depth + 1,
             cost: total[c] as number,
             landmark: lm,
@@ -166,20 +166,6 @@ function nearestDistance(next: Float32Array, c: number, nodes: readonly Node[], 
   let min = Infinity;
   for (const node of nodes) if (node.landmark < 0) min = Math.min(min, distance(rep, node.rep, d));
   return min;
-}
-
-/** Snaps the root to its nearest landmark when close, so that moves back into it are merged. */
-function snapNode(
-  node: Node,
-  landmarks: LandmarkSet,
-  radius: number,
-  byLandmark: Map<number, number>,
-  index: number,
-): void {
-  const near = landmarks.nearest(node.rep);
-  if (near.distance >= radius) return;
-  node.landmark = near.index;
-  byLandmark.set(near.index, index);
 }
 
 function distance(a: ArrayLike<number>, b: ArrayLike<number>, d: number): number {

@@ -5,6 +5,7 @@ import {
   fillOption,
   isPositive,
   isPositiveInt,
+  isSampleCount,
   option,
   Search,
   splitBudget,
@@ -42,14 +43,7 @@ export function mppiPlanner(options: MppiOptions = {}): Planner {
   const o = options as Record<string, unknown>;
   checkOptionNames(o, KNOWN, NAME);
   const iterations = option(o, "iterations", 3, isPositiveInt, "a positive integer", NAME);
-  const samples = option<number | undefined>(
-    o,
-    "samples",
-    undefined,
-    (v) => isPositiveInt(v) && (v as number) >= 2,
-    "an integer >= 2",
-    NAME,
-  );
+  const samples = option<number | undefined>(o, "samples", undefined, isSampleCount, "an integer >= 2", NAME);
   const sigma = option(o, "sigma", 0.5, isPositive, "a positive number", NAME);
   const sigmaDecay = option(
     o,
@@ -74,12 +68,8 @@ export function mppiPlanner(options: MppiOptions = {}): Planner {
     name: NAME,
     plan(request: PlanRequest): PlanResult {
       const search = new Search(request, NAME);
-      const { space, horizon: h, k } = search;
-      if (space.kind !== "continuous") {
-        throw new Error(
-          `${NAME}: needs a Box action space; use categorical-cem or beam for Discrete actions`,
-        );
-      }
+      const { horizon: h, k } = search;
+      const space = search.continuous();
       const extra = select === "mean" ? 1 : 0;
       const rollouts = Math.floor(search.budget / h) - extra;
       const { rounds, perRound: n } = splitBudget(NAME, search, rollouts, iterations, samples, extra * h);

@@ -1,5 +1,10 @@
 import { tf } from "@hjepa/tensor";
-import { describeActions, type PlannerActions } from "./actionSpace.ts";
+import {
+  type ContinuousActions,
+  type DiscreteActions,
+  describeActions,
+  type PlannerActions,
+} from "./actionSpace.ts";
 import type { PlannerModel, PlanRequest, PlanResult } from "./types.ts";
 
 /**
@@ -106,6 +111,26 @@ export class Search {
     this.k = this.space.k;
     this.d = state.shape[1];
     this.budget = budget;
+  }
+
+  /** The action space of a planner for Box actions; a Discrete space is an error that names the alternatives. */
+  continuous(): ContinuousActions {
+    if (this.space.kind !== "continuous") {
+      throw new Error(
+        `${this.planner}: needs a Box action space; use categorical-cem, beam or graph for Discrete actions`,
+      );
+    }
+    return this.space;
+  }
+
+  /** The action space of a planner for Discrete actions; a Box space is an error that names the alternatives. */
+  discrete(): DiscreteActions {
+    if (this.space.kind !== "discrete") {
+      throw new Error(
+        `${this.planner}: needs a Discrete action space; use cem, mppi or gradient for Box actions`,
+      );
+    }
+    return this.space;
   }
 
   /** Milliseconds since the search started. */
@@ -217,6 +242,41 @@ export function option<T>(
 export const isPositiveInt = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) > 0;
 export const isPositive = (v: unknown): boolean => typeof v === "number" && Number.isFinite(v) && v > 0;
 export const isFraction = (v: unknown): boolean => typeof v === "number" && v >= 0 && v < 1;
+export const isNonNegative = (v: unknown): boolean => typeof v === "number" && v >= 0;
+/** A sample or population size: an integer >= 2. */
+export const isSampleCount = (v: unknown): boolean => isPositiveInt(v) && (v as number) >= 2;
+
+/**
+ * The two CEMs' `population` (sequences per round; undefined: the budget split over the rounds) and `elites`
+ * (a fraction of the population in (0, 1), or a count; default 0.1).
+ */
+export function cemOptions(
+  o: Record<string, unknown>,
+  planner: string,
+): { population: number | undefined; elites: number } {
+  const population = option<number | undefined>(
+    o,
+    "population",
+    undefined,
+    isSampleCount,
+    "an integer >= 2",
+    planner,
+  );
+  const elites = option(
+    o,
+    "elites",
+    0.1,
+    (v) => isPositive(v) && ((v as number) < 1 || Number.isInteger(v)),
+    "a fraction in (0, 1) or a positive integer",
+    planner,
+  );
+  return { population, elites };
+}
+
+/** How many elites of a population of `population`: `elites` as a fraction (at least 1) or a count (at most all). */
+export function eliteCount(elites: number, population: number): number {
+  return Math.min(population, elites < 1 ? Math.max(1, Math.ceil(elites * population)) : elites);
+}
 
 /**
  * Rounds and candidates per round for population-based planners: with `perRound` given, up to `iterations`

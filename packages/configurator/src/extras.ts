@@ -80,15 +80,7 @@ export function buildLandmarks(
   const pairs = Math.max(1, Math.ceil(spec.samples / 2));
   const w = data.sampleArrays(pairs, 2, new Rng(config.seed + 11), "train");
   const d = model.encoder.dim;
-  const reps = new Float32Array(pairs * 2 * d);
-  const chunk = 1024;
-  for (let b0 = 0; b0 < pairs; b0 += chunk) {
-    const b1 = Math.min(pairs, b0 + chunk);
-    const batch = data.toTensors(w, [b0, b1]);
-    const z = tf.tidy(() => model.encode(tf.reshape(batch.obs, [(b1 - b0) * 2, ...data.obsShape])));
-    reps.set(z.dataSync(), b0 * 2 * d);
-    tf.dispose([z, batch.obs, batch.actions]);
-  }
+  const reps = data.encodeFrames(model, w);
   const moves: number[] = [];
   for (let b = 0; b < pairs; b++) {
     let s = 0;

@@ -16,6 +16,12 @@ export interface WindowBatch {
 export type Split = "train" | "validation";
 
 /** Windows as plain arrays: observations `[B, L, ...obs]`, actions `[B, L-1, k]`, true states `[B, L, d]`. */
+/** What `encodeFrames` needs of a model: its encoder's size and a batched encode. */
+export interface FrameEncoder {
+  readonly encoder: { readonly dim: number };
+  encode(obs: tf.Tensor): tf.Tensor2D;
+}
+
 export interface WindowArrays {
   obs: Float32Array | Uint8Array;
   actions: Float32Array;
@@ -66,6 +72,23 @@ export class WorldModelData {
     if (!w.obs)
       throw new Error(`${this.dataset.path}: observations were not stored and no renderer was given`);
     return { obs: w.obs, actions: w.actions, states: w.states, costs: w.costs, batch, length };
+  }
+
+  /**
+   * Every frame of `w` encoded, `[batch * length, dim]` row-major, `chunk` windows per encoder call (the
+   * tensors of each chunk are freed before the next).
+   */
+  encodeFrames(encoder: FrameEncoder, w: WindowArrays, chunk = 128): Float32Array {
+    const d = encoder.encoder.dim;
+    const out = new Float32Array(w.batch * w.length * d);
+    for (let b0 = 0; b0 < w.batch; b0 += chunk) {
+      const b1 = Math.min(w.batch, b0 + chunk);
+      const part = this.toTensors(w, [b0, b1]);
+      const z = tf.tidy(() => encoder.encode(tf.reshape(part.obs, [(b1 - b0) * w.length, ...this.obsShape])));
+      out.set(z.dataSync(), b0 * w.length * d);
+      tf.dispose([z, part.obs, part.actions]);
+    }
+    return out;
   }
 
   /** Frames `[from, to)` of windows (all windows, a range of frames each) as tensors; the caller disposes them. */

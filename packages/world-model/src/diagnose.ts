@@ -96,7 +96,7 @@ export class Diagnostics {
     const std = perDimStd(zAll, frames, d);
     const sorted = Array.from(std).sort((a, b) => a - b);
     const sd = this.data.dataset.stateDim;
-    const trainZ = this.encodeAll(model, this.probeTrain);
+    const trainZ = this.data.encodeFrames(model, this.probeTrain);
     const probe = linearProbeR2(trainZ, this.probeTrain.states, zAll, v.states, d, sd, {
       ridge: this.config.probeRidge,
     });
@@ -110,21 +110,6 @@ export class Diagnostics {
       probeR2: probe.mean,
       probeR2PerDim: Array.from(probe.perDim),
     };
-  }
-
-  private encodeAll(model: JepaWorldModel, w: WindowArrays): Float32Array {
-    const d = model.encoder.dim;
-    const out = new Float32Array(w.batch * w.length * d);
-    for (let b0 = 0; b0 < w.batch; b0 += CHUNK) {
-      const b1 = Math.min(w.batch, b0 + CHUNK);
-      const part = this.data.toTensors(w, [b0, b1]);
-      const z = tf.tidy(() =>
-        model.encode(tf.reshape(part.obs, [(b1 - b0) * w.length, ...this.data.obsShape])),
-      );
-      out.set(z.dataSync(), b0 * w.length * d);
-      tf.dispose([z, part.obs, part.actions]);
-    }
-    return out;
   }
 }
 

@@ -12,7 +12,7 @@ import {
   validateConfig,
   writeJsonAtomic,
 } from "@hjepa/experiment";
-import { initTensors, tf } from "@hjepa/tensor";
+import { initTensors } from "@hjepa/tensor";
 import {
   fitLinearProbe,
   type JepaWorldModel,
@@ -157,12 +157,9 @@ export async function drawEpisodes(
   const root = findRepoRoot(process.env.INIT_CWD ?? process.cwd());
   const { data } = await prepareData(config, { root });
   const w = data.sampleArrays(2048, 1, new Rng(config.seed + 13), "train");
-  const batch = data.toTensors(w);
-  const z = tf.tidy(() => model.encode(tf.reshape(batch.obs, [w.batch, ...data.obsShape])));
   const d = model.encoder.dim;
   const sd = data.dataset.stateDim;
-  const probe = fitLinearProbe(z.dataSync(), w.states, w.batch, d, sd);
-  tf.dispose([z, batch.obs, batch.actions]);
+  const probe = fitLinearProbe(data.encodeFrames(model, w), w.states, w.batch, d, sd);
   const { core } = makeRunEnv(config);
   const files: string[] = [];
   for (const r of outcome.records.slice(0, count)) {
