@@ -1,6 +1,6 @@
 import type { Rng } from "gymnasium-js";
 import { CELL, type GridMap } from "../map.ts";
-import { MOVE_DC, MOVE_DR } from "./gridOracle.ts";
+import { moveCell } from "./gridOracle.ts";
 
 /** Labels the 4-connected components of non-wall cells (doors and keys passable); walls get -1. */
 export function labelComponents(map: GridMap): Int32Array {
@@ -16,13 +16,9 @@ export function labelComponents(map: GridMap): Int32Array {
     label[s] = next;
     while (head < tail) {
       const cell = queue[head++] as number;
-      const r = Math.floor(cell / cols);
-      const c = cell - r * cols;
       for (let a = 0; a < 4; a++) {
-        const nr = r + MOVE_DR[a];
-        const nc = c + MOVE_DC[a];
-        if (nr < 0 || nc < 0 || nr >= rows || nc >= cols) continue;
-        const ncell = nr * cols + nc;
+        const ncell = moveCell(rows, cols, cell, a);
+        if (ncell < 0) continue;
         if (cells[ncell] === CELL.wall || label[ncell] !== -1) continue;
         label[ncell] = next;
         queue[tail++] = ncell;
@@ -51,13 +47,9 @@ export function reachableCells(map: GridMap, from: number, opts: { doorPassable:
   seen[from] = 1;
   while (stack.length > 0) {
     const cell = stack.pop() as number;
-    const r = Math.floor(cell / cols);
-    const c = cell - r * cols;
     for (let a = 0; a < 4; a++) {
-      const nr = r + MOVE_DR[a];
-      const nc = c + MOVE_DC[a];
-      if (nr < 0 || nc < 0 || nr >= rows || nc >= cols) continue;
-      const ncell = nr * cols + nc;
+      const ncell = moveCell(rows, cols, cell, a);
+      if (ncell < 0) continue;
       const v = cells[ncell];
       if (v === CELL.wall || (v === CELL.door && !opts.doorPassable) || seen[ncell] === 1) continue;
       seen[ncell] = 1;

@@ -5,6 +5,14 @@ import type { Oracle, TrueState } from "../types.ts";
 export const MOVE_DR = [-1, 0, 1, 0] as const;
 export const MOVE_DC = [0, 1, 0, -1] as const;
 
+/** The cell index one move `a` (0-3) from `cell` on a `rows` x `cols` grid, or -1 when that leaves the grid. */
+export function moveCell(rows: number, cols: number, cell: number, a: number): number {
+  const r = Math.floor(cell / cols);
+  const nr = r + (MOVE_DR[a] as number);
+  const nc = cell - r * cols + (MOVE_DC[a] as number);
+  return nr < 0 || nc < 0 || nr >= rows || nc >= cols ? -1 : nr * cols + nc;
+}
+
 /** A breadth-first-search tree from one source state: `dist[s]` (-1 = unreachable) and `parent[s]`. */
 export interface BfsTree {
   dist: Int32Array;
@@ -150,14 +158,10 @@ export class GridOracle implements Oracle {
       const s = queue[head++] as number;
       const hasKey = s >= n;
       const cell = hasKey ? s - n : s;
-      const r = Math.floor(cell / cols);
-      const c = cell - r * cols;
       const d = (dist[s] as number) + 1;
       for (let a = 0; a < 4; a++) {
-        const nr = r + MOVE_DR[a];
-        const nc = c + MOVE_DC[a];
-        if (nr < 0 || nc < 0 || nr >= rows || nc >= cols) continue;
-        const ncell = nr * cols + nc;
+        const ncell = moveCell(rows, cols, cell, a);
+        if (ncell < 0) continue;
         const v = cells[ncell];
         if (v === CELL.wall || (v === CELL.door && !hasKey)) continue;
         const ns = hasKey || (this.withKey && v === CELL.key) ? n + ncell : ncell;
