@@ -1,4 +1,5 @@
 import { Cost, classifierGuardrail, energyTerm, HazardClassifier } from "@hjepa/cost";
+import { InputError } from "@hjepa/errors";
 import { initTensors, tf, withLeakCheck } from "@hjepa/tensor";
 import { Box, Rng } from "gymnasium-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -107,6 +108,7 @@ describe("beam", () => {
       const again = beamPlanner({ width: 4 ** 8 }).plan(grid.request({ budget }));
       expect(Array.from(again.actions)).toEqual(Array.from(plan.actions));
     }
+    expect(() => beamPlanner().plan(grid.request({ budget: 31 }))).toThrow(InputError);
     expect(() => beamPlanner().plan(grid.request({ budget: 31 }))).toThrow(
       /a single beam needs 32 candidate-steps/,
     );

@@ -1,3 +1,4 @@
+import { InputError } from "@hjepa/errors";
 import { tf } from "@hjepa/tensor";
 import { registerPlanner } from "./registry.ts";
 import { checkOptionNames, isPositiveInt, option, Search, scoreOf } from "./search.ts";
@@ -42,7 +43,7 @@ export function beamPlanner(options: BeamOptions = {}): Planner {
       const { horizon: h, d } = search;
       const { n, start } = search.discrete();
       if (beamCalls(n, h, 1) > search.budget) {
-        throw new Error(
+        throw new InputError(
           `${NAME}: budget ${search.budget} is too small for horizon ${h} and ${n} actions: ` +
             `a single beam needs ${n * h} candidate-steps`,
         );

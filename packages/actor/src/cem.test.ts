@@ -1,9 +1,11 @@
 import { Cost, energyTerm } from "@hjepa/cost";
+import { InputError } from "@hjepa/errors";
 import { tf } from "@hjepa/tensor";
 import { Box, Discrete, Rng } from "gymnasium-js";
 import { describe, expect, it } from "vitest";
 import { cemPlanner } from "./cem.ts";
 import { continuousPlannerSuite } from "./continuousSuite.ts";
+import { PlannerOptionError } from "./search.ts";
 import { linearModel, oneStepProblem } from "./testProblems.ts";
 
 describe("cem", () => {
@@ -37,11 +39,27 @@ describe("cem", () => {
       warmStart: first,
     });
     expect(Array.from(next.actions)).toEqual([...first.actions.slice(2), ...first.actions.slice(6)]);
-    expect(() =>
-      cemPlanner().plan({ ...base, state: s0, budget: 800, actionSpace: new Discrete(4) }),
-    ).toThrow(/needs a Box action space/);
-    expect(() => cemPlanner({ elites: 2.5 })).toThrow(/option elites must be a fraction/);
-    expect(() => cemPlanner({ iteration: 2 } as never)).toThrow(/unknown option "iteration"/);
+    const discrete = () =>
+      cemPlanner().plan({ ...base, state: s0, budget: 800, actionSpace: new Discrete(4) });
+    expect(discrete).toThrow(InputError);
+    expect(discrete).toThrow(/needs a Box action space/);
+    expect(() => cemPlanner({ elites: 2.5 })).toThrow(PlannerOptionError);
+    expect(() => cemPlanner({ elites: 2.5 })).toThrow(
+      "cem: option elites must be a fraction in (0, 1) or a positive integer (got 2.5)",
+    );
+    expect(() => cemPlanner({ iteration: 2 } as never)).toThrow(PlannerOptionError);
+    expect(() => cemPlanner({ iteration: 2 } as never)).toThrow(
+      /unknown option "iteration"; expected one of iterations,/,
+    );
+    // A config check names the field from these, without reading the message.
+    const e = (() => {
+      try {
+        cemPlanner({ population: 1 });
+      } catch (err) {
+        return err;
+      }
+    })();
+    expect(e).toMatchObject({ planner: "cem", option: "population", rule: "must be an integer >= 2" });
     tf.dispose([s0, g]);
     model.dispose();
   });

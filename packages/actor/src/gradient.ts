@@ -1,3 +1,4 @@
+import { InputError } from "@hjepa/errors";
 import { tf } from "@hjepa/tensor";
 import { shiftedWarmStart, tiledCenter, type WarmStartFill } from "./actionSpace.ts";
 import { registerPlanner } from "./registry.ts";
@@ -57,7 +58,7 @@ export function gradientPlanner(options: GradientOptions = {}): Planner {
       // A restart costs at least 3 H: one step (forward + backward) and the final scoring.
       const r = Math.min(restarts, Math.floor(search.budget / (3 * h)));
       if (r < 1) {
-        throw new Error(
+        throw new InputError(
           `${NAME}: budget ${search.budget} is too small for horizon ${h}: needs >= ${3 * h} candidate-steps`,
         );
       }

@@ -1,3 +1,4 @@
+import { InputError } from "@hjepa/errors";
 import { tf } from "@hjepa/tensor";
 import { registerPlanner } from "./registry.ts";
 import { checkOptionNames, isPositive, isPositiveInt, option, Search } from "./search.ts";
@@ -58,7 +59,7 @@ export function graphPlanner(options: GraphOptions = {}): Planner {
       const { horizon: h, d } = search;
       const { n, start } = search.discrete();
       if (search.budget < n)
-        throw new Error(`${NAME}: budget ${search.budget} is below one expansion (${n} calls)`);
+        throw new InputError(`${NAME}: budget ${search.budget} is below one expansion (${n} calls)`);
       const landmarks = request.landmarks ?? null;
       if (landmarks && landmarks.dim !== d)
         throw new Error(`${NAME}: landmarks have dimension ${landmarks.dim}, representations ${d}`);

@@ -29,7 +29,7 @@ export { type GradientOptions, gradientPlanner } from "./gradient.ts";
 export { type GraphOptions, graphPlanner } from "./graph.ts";
 export { type MppiOptions, mppiPlanner } from "./mppi.ts";
 export { makePlanner, plannerNames, registerPlanner } from "./registry.ts";
-export { rankCandidates, rollout, type Scored, Search, scoreOf } from "./search.ts";
+export { PlannerOptionError, rankCandidates, rollout, type Scored, Search, scoreOf } from "./search.ts";
 export type {
   LandmarkSet,
   Planner,

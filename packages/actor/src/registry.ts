@@ -1,3 +1,4 @@
+import { InputError } from "@hjepa/errors";
 import type { Planner, PlannerFactory } from "./types.ts";
 
 const factories = new Map<string, PlannerFactory>();
@@ -14,12 +15,15 @@ export function registerPlanner(name: string, factory: PlannerFactory): void {
   factories.set(name, factory);
 }
 
-/** Builds the planner registered under `name` with `options` (see that planner's file for defaults). */
+/**
+ * Builds the planner registered under `name` with `options` (see that planner's file for defaults). An unknown
+ * name is an `InputError` listing the registered planners; an invalid option a `PlannerOptionError`.
+ */
 export function makePlanner(name: string, options: Record<string, unknown> = {}): Planner {
   const factory = factories.get(name);
   if (factory === undefined) {
-    throw new Error(
-      `makePlanner: no planner named "${name}"; registered planners: ${plannerNames().join(", ") || "none"}`,
+    throw new InputError(
+      `no planner named "${name}"; expected one of ${plannerNames().join(", ") || "(none registered)"}`,
     );
   }
   return factory(options);

@@ -1,3 +1,4 @@
+import { InputError } from "@hjepa/errors";
 import { tf } from "@hjepa/tensor";
 import {
   type ContinuousActions,
@@ -116,7 +117,7 @@ export class Search {
   /** The action space of a planner for Box actions; a Discrete space is an error that names the alternatives. */
   continuous(): ContinuousActions {
     if (this.space.kind !== "continuous") {
-      throw new Error(
+      throw new InputError(
         `${this.planner}: needs a Box action space; use categorical-cem, beam or graph for Discrete actions`,
       );
     }
@@ -126,7 +127,7 @@ export class Search {
   /** The action space of a planner for Discrete actions; a Box space is an error that names the alternatives. */
   discrete(): DiscreteActions {
     if (this.space.kind !== "discrete") {
-      throw new Error(
+      throw new InputError(
         `${this.planner}: needs a Discrete action space; use cem, mppi or gradient for Box actions`,
       );
     }
@@ -224,6 +225,22 @@ export class Search {
   }
 }
 
+/**
+ * A planner option the user gave that is not valid: `option` is its name and `rule` what it must be, so that a
+ * config check can name the field (`agent.plannerOptions.population`) without reading the message.
+ */
+export class PlannerOptionError extends InputError {
+  override name = "PlannerOptionError";
+  constructor(
+    message: string,
+    readonly planner: string,
+    readonly option: string,
+    readonly rule: string,
+  ) {
+    super(message);
+  }
+}
+
 /** A planner option: `value` when given (checked by `ok`), else `fallback`. */
 export function option<T>(
   options: Record<string, unknown>,
@@ -235,7 +252,15 @@ export function option<T>(
 ): T {
   const v = options[name];
   if (v === undefined) return fallback;
-  if (!ok(v)) throw new Error(`${planner}: option ${name} must be ${expected} (got ${JSON.stringify(v)})`);
+  if (!ok(v)) {
+    const rule = `must be ${expected}`;
+    throw new PlannerOptionError(
+      `${planner}: option ${name} ${rule} (got ${JSON.stringify(v)})`,
+      planner,
+      name,
+      rule,
+    );
+  }
   return v as T;
 }
 
@@ -298,7 +323,7 @@ export function splitBudget(
     const needed = (perRound ?? 2 * iterations) * h + extraSteps;
     const what =
       perRound === undefined ? `${iterations} rounds of >= 2 candidates` : `one round of ${perRound}`;
-    throw new Error(
+    throw new InputError(
       `${planner}: budget ${search.budget} is too small for horizon ${h}: ${what} needs ${needed} candidate-steps`,
     );
   }
@@ -325,7 +350,13 @@ export function checkOptionNames(
 ): void {
   for (const name of Object.keys(options)) {
     if (!known.includes(name)) {
-      throw new Error(`${planner}: unknown option "${name}"; expected one of ${known.join(", ")}`);
+      const expected = `expected one of ${known.join(", ")}`;
+      throw new PlannerOptionError(
+        `${planner}: unknown option "${name}"; ${expected}`,
+        planner,
+        name,
+        `is not an option of ${planner}; ${expected}`,
+      );
     }
   }
 }

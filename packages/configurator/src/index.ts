@@ -1,2 +1,3 @@
 export * from "./buildAgent.ts";
+export * from "./configSchema.ts";
 export * from "./extras.ts";

@@ -1,3 +1,4 @@
+import { InputError } from "@hjepa/errors";
 import { expectArraysClose, initTensors, tf, withLeakCheck } from "@hjepa/tensor";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Cost } from "./cost.ts";
@@ -108,8 +109,16 @@ describe("Cost", () => {
       (handMade as { penalty: number }).penalty = 0;
     }).toThrow(TypeError);
     expect(handMade.penalty).toBe(5);
+    expect(() => cost.setWeight("actionBound", 0)).toThrow(InputError);
     expect(() => cost.setWeight("actionBound", 0)).toThrow(/"actionBound" is a guardrail/);
+    expect(() => cost.setWeight("nope", 1)).toThrow(InputError);
     expect(() => cost.setWeight("nope", 1)).toThrow(/no task term named "nope" \(terms: energy\)/);
+    expect(() => cost.weight("nope")).toThrow(InputError);
+    const badMode = { ...handMade, name: "m", mode: "soft" as never };
+    expect(() => new Cost({ terms: [], guardrails: [badMode] })).toThrow(InputError);
+    expect(() => new Cost({ terms: [], guardrails: [badMode] })).toThrow(
+      'Cost: guardrail "m" has mode "soft"; expected "penalty" or "constraint"',
+    );
     expect(() => cost.setWeight("energy", Number.NaN)).toThrow(/finite/);
     expect(() => new Cost({ terms: [energyTerm(), energyTerm()] })).toThrow(/"energy" is used twice/);
     expect(() => new Cost({ terms: [], guardrails: [{ ...handMade, name: "zero", penalty: 0 }] })).toThrow(

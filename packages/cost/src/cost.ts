@@ -1,3 +1,4 @@
+import { InputError } from "@hjepa/errors";
 import { tf } from "@hjepa/tensor";
 import { stopGradient } from "./stopGradient.ts";
 import type { CostTerm, Guardrail, LatentTrajectory } from "./types.ts";
@@ -68,7 +69,7 @@ export class Cost {
     for (const g of guardrails) {
       claim(g.name, "guardrail");
       if (g.mode !== "penalty" && g.mode !== "constraint") {
-        throw new Error(
+        throw new InputError(
           `Cost: guardrail "${g.name}" has mode "${g.mode}"; expected "penalty" or "constraint"`,
         );
       }
@@ -94,18 +95,18 @@ export class Cost {
 
   weight(name: string): number {
     const w = this.weights.get(name);
-    if (w === undefined) throw new Error(this.unknownTerm(name, "weight"));
+    if (w === undefined) throw new InputError(this.unknownTerm(name, "weight"));
     return w;
   }
 
   /** Changes a task term's weight (the configurator's knob). Guardrail penalties cannot be changed. */
   setWeight(name: string, weight: number): void {
     if (this.guardrails.some((g) => g.name === name)) {
-      throw new Error(
+      throw new InputError(
         `Cost.setWeight: "${name}" is a guardrail; guardrail penalties are fixed when the Cost is built`,
       );
     }
-    if (!this.weights.has(name)) throw new Error(this.unknownTerm(name, "setWeight"));
+    if (!this.weights.has(name)) throw new InputError(this.unknownTerm(name, "setWeight"));
     checkWeight(weight, `Cost.setWeight("${name}")`);
     this.weights.set(name, weight);
   }

@@ -1,3 +1,4 @@
+import { InputError } from "@hjepa/errors";
 import { expectArraysClose, initTensors, tf, withLeakCheck } from "@hjepa/tensor";
 import { beforeAll, describe, expect, it } from "vitest";
 import { energy, energyTerm } from "./energy.ts";
@@ -34,7 +35,14 @@ describe("energy", () => {
     const s = tf.zeros([2, 3]) as tf.Tensor2D;
     const g = tf.zeros([1, 2]) as tf.Tensor2D;
     expect(() => energy(s, g)).toThrow(/goal must be \[1, 3\].*got \[1,2\]/);
-    expect(() => energy(s, s, "l3" as never)).toThrow(/unknown distance "l3"/);
+    expect(() => energy(s, s, "l3" as never)).toThrow(InputError);
+    expect(() => energy(s, s, "l3" as never)).toThrow(/unknown distance "l3"; expected one of l2, /);
+    expect(() => energyTerm({ distance: "l3" as never })).toThrow(InputError);
+    expect(() => energyTerm({ reduce: "mean" as never })).toThrow(InputError);
+    expect(() => energyTerm({ reduce: "mean" as never })).toThrow(
+      'energyTerm(energy): unknown reduce "mean"; expected one of',
+    );
+    expect(() => energyTerm({ reduce: "discounted", gamma: 0 })).toThrow(InputError);
     tf.dispose([s, g]);
   });
 

@@ -1,3 +1,4 @@
+import { InputError } from "@hjepa/errors";
 import { tf } from "@hjepa/tensor";
 import type { CostTerm, LatentTrajectory } from "./types.ts";
 
@@ -19,7 +20,7 @@ const NORM_EPS = 1e-12;
 
 function checkDistance(distance: string, where: string): asserts distance is Distance {
   if (!(DISTANCES as readonly string[]).includes(distance)) {
-    throw new Error(`${where}: unknown distance "${distance}"; expected one of ${DISTANCES.join(", ")}`);
+    throw new InputError(`${where}: unknown distance "${distance}"; expected one of ${DISTANCES.join(", ")}`);
   }
 }
 
@@ -62,10 +63,12 @@ export function energyTerm(options: EnergyTermOptions = {}): CostTerm {
   const { distance = "l2", reduce = "last", gamma = 0.99, name = "energy", weight = 1 } = options;
   checkDistance(distance, `energyTerm(${name})`);
   if (!(REDUCES as readonly string[]).includes(reduce)) {
-    throw new Error(`energyTerm(${name}): unknown reduce "${reduce}"; expected one of ${REDUCES.join(", ")}`);
+    throw new InputError(
+      `energyTerm(${name}): unknown reduce "${reduce}"; expected one of ${REDUCES.join(", ")}`,
+    );
   }
   if (reduce === "discounted" && !(gamma > 0 && gamma <= 1)) {
-    throw new Error(`energyTerm(${name}): gamma must be in (0, 1] (got ${gamma})`);
+    throw new InputError(`energyTerm(${name}): gamma must be in (0, 1] (got ${gamma})`);
   }
   return {
     name,

@@ -1,3 +1,4 @@
+import { InputError } from "@hjepa/errors";
 import { expectArraysClose, initTensors, tf, withLeakCheck } from "@hjepa/tensor";
 import { beforeAll, describe, expect, it } from "vitest";
 import { actionBoundGuardrail, classifierGuardrail } from "./guardrails.ts";
@@ -67,6 +68,7 @@ describe("guardrails", () => {
       expectArraysClose(read(g.violation(traj)), [0, 1.6, 0.51], 1e-6);
       const strict = classifierGuardrail("hazard", { predict: classifier }, { threshold: 0.3 });
       expectArraysClose(read(strict.violation(traj)), [0.4, 1.6, 1.51], 1e-6);
+      expect(() => classifierGuardrail("x", classifier, { threshold: 1 })).toThrow(InputError);
       expect(() => classifierGuardrail("x", classifier, { threshold: 1 })).toThrow(
         /threshold must be in \[0, 1\)/,
       );

@@ -1,3 +1,4 @@
+import { InputError } from "@hjepa/errors";
 import { tf } from "@hjepa/tensor";
 import type { Guardrail, GuardrailMode, LatentTrajectory, StateClassifier } from "./types.ts";
 
@@ -60,7 +61,7 @@ export function classifierGuardrail(
   { threshold = 0.5, mode = "constraint", penalty = 100 }: GuardrailOptions & { threshold?: number } = {},
 ): Guardrail {
   if (!(threshold >= 0 && threshold < 1)) {
-    throw new Error(`classifierGuardrail(${name}): threshold must be in [0, 1) (got ${threshold})`);
+    throw new InputError(`classifierGuardrail(${name}): threshold must be in [0, 1) (got ${threshold})`);
   }
   const predict: StateClassifier =
     typeof classifier === "function" ? classifier : (s) => classifier.predict(s);

@@ -1,7 +1,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { initTensors, tf, withLeakCheck } from "@hjepa/tensor";
+import { CheckpointError } from "@hjepa/errors";
+import { initTensors, saveWeights, tf, withLeakCheck } from "@hjepa/tensor";
 import { Rng } from "gymnasium-js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { HazardClassifier } from "./hazardClassifier.ts";
@@ -96,5 +97,17 @@ describe("HazardClassifier", () => {
     expect(() => clf.predict(x)).toThrow(/expected representations \[N, 3\] \(got \[2,4\]\)/);
     x.dispose();
     clf.dispose();
+  });
+
+  it("refuses to load a folder whose weights were not saved by HazardClassifier, naming model.json", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hazard-other-"));
+    const w = tf.ones([2]);
+    await saveWeights(dir, { w }, { userDefinedMetadata: { kind: "something-else" } });
+    w.dispose();
+    const e = await HazardClassifier.load(dir).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(CheckpointError);
+    expect((e as Error).message).toMatch(
+      /model\.json: userDefinedMetadata must be \{kind: "HazardClassifier"/,
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { CheckpointError } from "@hjepa/errors";
 import { init, loadWeights, readModelJson, type SavedWeights, saveWeights, tf } from "@hjepa/tensor";
 import type { Rng } from "gymnasium-js";
 
@@ -180,7 +181,7 @@ export class HazardClassifier {
       | { kind?: unknown; dim?: unknown; hidden?: unknown }
       | undefined;
     if (meta?.kind !== KIND || typeof meta.dim !== "number" || typeof meta.hidden !== "number") {
-      throw new Error(
+      throw new CheckpointError(
         `${dir}/model.json: userDefinedMetadata must be {kind: "${KIND}", dim, hidden} ` +
           `(got ${JSON.stringify(meta)}); was it written by HazardClassifier.save?`,
       );

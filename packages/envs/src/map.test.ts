@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DataError, EnvironmentError, FileSystemError } from "@hjepa/errors";
 import { describe, expect, it } from "vitest";
 import {
   CELL,
@@ -82,6 +83,7 @@ describe("parseMap", () => {
   });
 
   it("rejects empty maps, maps without free cells and repeated marks", () => {
+    expect(() => parseMap("\n \n")).toThrow(DataError);
     expect(() => parseMap("\n \n")).toThrow(/the map is empty/);
     expect(() => parseMap("###\n###")).toThrow(/no free cell/);
     expect(() => parseMap("S.S")).toThrow(/more than one 'S' \(row 1, column 3\)/);
@@ -110,7 +112,13 @@ describe("map files and options", () => {
     const path = join(dir, "m.txt");
     writeFileSync(path, "S.G\n");
     expect(loadMapFile(path)).toMatchObject({ rows: 1, cols: 3, start: [0, 0], goal: [0, 2], source: path });
-    expect(() => loadMapFile(join(dir, "none.txt"))).toThrow(/none\.txt: cannot read map file \(ENOENT\)/);
+    expect(() => loadMapFile(join(dir, "none.txt"))).toThrow(FileSystemError);
+    expect(() => loadMapFile(join(dir, "none.txt"))).toThrow(
+      /none\.txt: cannot read the map file \(no such file or folder, ENOENT\)/,
+    );
+    expect(() => loadMapFile(dir)).toThrow(
+      /cannot read the map file \(is a folder; expected a file, EISDIR\)/,
+    );
     expect(mapFromOptions({ mapFile: path }, () => roomsLayout(1, 1)).cols).toBe(3);
   });
 
@@ -118,6 +126,7 @@ describe("map files and options", () => {
     const fallback = () => roomsLayout(1, 2, { name: "two rooms" });
     expect(mapFromOptions({ map: "S.G" }, fallback).source).toBe("map option");
     expect(mapFromOptions({}, fallback).source).toBe("two rooms");
+    expect(() => mapFromOptions({ map: "S", mapFile: "x" }, fallback)).toThrow(EnvironmentError);
     expect(() => mapFromOptions({ map: "S", mapFile: "x" }, fallback)).toThrow(
       /either map \(text\) or mapFile \(path\), not both/,
     );
@@ -168,6 +177,7 @@ describe("roomsLayout", () => {
     const m = roomsLayout(1, 2, { roomSize: 5, doorWidth: 3 });
     const wallCol = Array.from({ length: m.rows }, (_, r) => m.cells[r * m.cols + 6]);
     expect(wallCol).toEqual([1, 1, 0, 0, 0, 1, 1]);
+    expect(() => roomsLayout(1, 2, { roomSize: 3, doorWidth: 4 })).toThrow(EnvironmentError);
     expect(() => roomsLayout(1, 2, { roomSize: 3, doorWidth: 4 })).toThrow(/doorWidth 4 exceeds roomSize 3/);
   });
 

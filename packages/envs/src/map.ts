@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { DataError, EnvironmentError, onFileSystem } from "@hjepa/errors";
 
 /**
  * ASCII maps: a grid of cells, one character each, rows of equal length.
@@ -37,7 +38,7 @@ export interface GridMap {
   source: string;
 }
 
-export class MapError extends Error {
+export class MapError extends DataError {
   override name = "MapError";
 }
 
@@ -83,22 +84,16 @@ export function parseMap(text: string, source = "map"): GridMap {
   return { rows, cols, cells, start: marks.S, goal: marks.G, key: marks.K, door: marks.D, source };
 }
 
-/** Reads and parses a map file; a missing file gets an error naming the path. */
+/** Reads and parses a map file; an unreadable file is a `FileSystemError`, a malformed one a `MapError`. */
 export function loadMapFile(path: string): GridMap {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new MapError(`${path}: cannot read map file (${code ?? String(e)}); expected an ASCII map file`);
-  }
+  const text = onFileSystem(path, "read the map file", () => readFileSync(path, "utf8"));
   return parseMap(text, path);
 }
 
 /** The map from env options: `map` (text) or `mapFile` (path), else the env's built-in layout. */
 export function mapFromOptions(opts: { map?: string; mapFile?: string }, fallback: () => GridMap): GridMap {
   if (opts.map !== undefined && opts.mapFile !== undefined) {
-    throw new MapError("give either map (text) or mapFile (path), not both");
+    throw new EnvironmentError("env options: give either map (text) or mapFile (path), not both");
   }
   if (opts.map !== undefined) return parseMap(opts.map, "map option");
   if (opts.mapFile !== undefined) return loadMapFile(opts.mapFile);
@@ -145,7 +140,7 @@ export function roomsLayout(
 ): GridMap {
   const size = opts.roomSize ?? 5;
   const door = opts.doorWidth ?? 1;
-  if (door > size) throw new MapError(`roomsLayout: doorWidth ${door} exceeds roomSize ${size}`);
+  if (door > size) throw new EnvironmentError(`roomsLayout: doorWidth ${door} exceeds roomSize ${size}`);
   const rows = roomRows * (size + 1) + 1;
   const cols = roomCols * (size + 1) + 1;
   const cells = new Uint8Array(rows * cols).fill(CELL.wall);

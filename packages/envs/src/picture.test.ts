@@ -1,6 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { FileSystemError } from "@hjepa/errors";
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
 import { GridEnv } from "./data/testEnv.ts";
@@ -66,6 +67,21 @@ describe("savePng", () => {
     expect(() => savePng(join(tmp(), "x.png"), { width: 2, height: 2, data: new Uint8Array(5) })).toThrow(
       "encodePng: frame data has 5 bytes, expected 2 x 2 x 3 = 12",
     );
+  });
+
+  it("a path under a regular file or a folder as the target is a FileSystemError naming the path", () => {
+    const dir = tmp();
+    const img = { width: 1, height: 1, data: new Uint8Array(3) };
+    writeFileSync(join(dir, "file"), "x");
+    expect(() => savePng(join(dir, "file", "t.png"), img)).toThrow(FileSystemError);
+    expect(() => savePng(join(dir, "file", "t.png"), img)).toThrow(
+      `${join(dir, "file", "t.png")}: cannot write the picture (a part of the path is a file, not a folder, ENOTDIR)`,
+    );
+    mkdirSync(join(dir, "t.png"));
+    expect(() => savePng(join(dir, "t.png"), img)).toThrow(
+      /t\.png: cannot write the picture \(is a folder.*EISDIR\)/,
+    );
+    expect(readdirSync(dir).sort()).toEqual(["file", "t.png"]);
   });
 });
 

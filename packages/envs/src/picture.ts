@@ -1,6 +1,7 @@
-import { writeFileAtomic } from "@hjepa/experiment";
+import { createRequire } from "node:module";
+import { writeFileAtomic } from "@hjepa/experiment/atomicWrite";
 import type { RgbFrame } from "gymnasium-js";
-import { PNG } from "pngjs";
+import type * as Pngjs from "pngjs";
 import { drawLine, fillDisc, PALETTE, type Rgb } from "./render.ts";
 import type { PlanningEnv, TrueState } from "./types.ts";
 
@@ -70,6 +71,14 @@ function upscale(frame: RgbFrame, scale: number): RgbFrame {
   return { width: w, height: height * scale, data: out };
 }
 
+// pngjs (with node:zlib and node:stream) adds ~45 ms to start-up, so it loads only when a picture is encoded.
+const requireCjs = createRequire(import.meta.url);
+let pngjs: typeof Pngjs | undefined;
+function loadPngjs(): typeof Pngjs {
+  pngjs ??= requireCjs("pngjs") as typeof Pngjs;
+  return pngjs;
+}
+
 /** PNG bytes of an RGB frame (opaque). */
 export function encodePng(frame: RgbFrame): Buffer {
   const { width, height, data } = frame;
@@ -81,6 +90,7 @@ export function encodePng(frame: RgbFrame): Buffer {
       `encodePng: frame data has ${data.length} bytes, expected ${width} x ${height} x 3 = ${width * height * 3}`,
     );
   }
+  const { PNG } = loadPngjs();
   const png = new PNG({ width, height });
   for (let i = 0; i < width * height; i++) {
     png.data[4 * i] = data[3 * i] as number;
@@ -93,5 +103,5 @@ export function encodePng(frame: RgbFrame): Buffer {
 
 /** Writes an RGB frame as a PNG file, atomically (temp file + rename); the folder is created if missing. */
 export function savePng(path: string, frame: RgbFrame): void {
-  writeFileAtomic(path, encodePng(frame));
+  writeFileAtomic(path, encodePng(frame), "write the picture");
 }

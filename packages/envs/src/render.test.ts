@@ -7,8 +7,10 @@ import {
   drawMapCells,
   fillDisc,
   fillRect,
+  MAX_PICTURE_PX,
   mapToAnsi,
   PALETTE,
+  pictureCellPx,
   type Rgb,
   setPixel,
 } from "./render.ts";
@@ -108,5 +110,14 @@ describe("map pictures and text", () => {
         { cell: [0, 9], char: "X" },
       ]),
     ).toBe("#.\nDH\nA.\n");
+  });
+});
+
+describe("pictureCellPx", () => {
+  it("keeps the preferred size on small maps and fits a huge map within MAX_PICTURE_PX", () => {
+    expect(pictureCellPx(7, 13, 16)).toBe(16);
+    expect(pictureCellPx(2000, 2000, 16)).toBe(2);
+    expect(2000 * pictureCellPx(2000, 2000, 16)).toBeLessThanOrEqual(MAX_PICTURE_PX);
+    expect(pictureCellPx(100_000, 3, 16)).toBe(1);
   });
 });

@@ -21,6 +21,14 @@ export const PALETTE = {
   subgoal: [200, 40, 160],
 } as const satisfies Record<string, Rgb>;
 
+/** The longest side of a map picture: a 2000x2000-cell map at 16 px per cell would be a gigapixel image. */
+export const MAX_PICTURE_PX = 4096;
+
+/** Pixels per cell for a picture of a `rows` x `cols` map: `preferred`, scaled down to fit `MAX_PICTURE_PX`. */
+export function pictureCellPx(rows: number, cols: number, preferred: number): number {
+  return Math.max(1, Math.min(preferred, Math.floor(MAX_PICTURE_PX / Math.max(rows, cols))));
+}
+
 export function createImage(width: number, height: number, fill: Rgb = PALETTE.free): RgbFrame {
   const data = new Uint8Array(width * height * 3);
   for (let i = 0; i < width * height; i++) {

@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DataError, FileSystemError, InputError } from "@hjepa/errors";
 import { type Rng, register, registry } from "gymnasium-js";
 import { describe, expect, it } from "vitest";
 import { GridEnv, PointEnv } from "./data/testEnv.ts";
@@ -73,6 +74,14 @@ describe("makeTaskSetFromEnv", () => {
   });
 
   it("fails clearly when a bin cannot be filled", () => {
+    const unfillable = () =>
+      makeTaskSetFromEnv(new GridEnv(), {
+        seed: 0,
+        count: 2,
+        bins: [{ name: "huge", min: 50, max: null }],
+        maxTries: 500,
+      });
+    expect(unfillable).toThrow(InputError);
     expect(() =>
       makeTaskSetFromEnv(new GridEnv(), {
         seed: 0,
@@ -83,6 +92,36 @@ describe("makeTaskSetFromEnv", () => {
     ).toThrow(
       /could not fill every bin after 500 tries \(huge \[50, inf\): 0\/2\); distances seen: \[1, \d+\]/,
     );
+  });
+
+  it("gives up promptly, saying so, when the filter keeps no pair (explicit bins too)", () => {
+    let draws = 0;
+    const env = Object.assign(new GridEnv(), {
+      sampleTask: (rng: Rng) => {
+        draws++;
+        return { start: [1, 1], goal: [1, 1 + rng.int(2)] };
+      },
+    });
+    const noPair = (bins?: { name: string; min: number; max: number | null }[]) => () =>
+      makeTaskSetFromEnv(env, { seed: 0, count: 1000, bins, filter: () => false, pilot: 200 });
+    for (const bins of [undefined, [{ name: "all", min: 0, max: null }]]) {
+      draws = 0;
+      expect(noPair(bins)).toThrow(InputError);
+      expect(noPair(bins)).toThrow(
+        /none of 200 pairs drawn was valid \(reachable, not already at the goal, kept by the filter\); relax the filter/,
+      );
+      // Without the bound it would draw max(10000, 200 * count * bins) = 200000 pairs.
+      expect(draws).toBe(400);
+    }
+    expect(() => makeTaskSetFromEnv(new GridEnv(), { seed: -1, count: 1 })).toThrow(InputError);
+    expect(() => makeTaskSetFromEnv(new GridEnv(), { seed: 0, count: 0 })).toThrow(InputError);
+    const badBins = () =>
+      makeTaskSetFromEnv(new GridEnv(), { seed: 0, count: 1, bins: [{ name: "", min: 0, max: 1 }] });
+    expect(badBins).toThrow(InputError);
+    expect(badBins).toThrow(/bins\[0\]\.name must be a non-empty string/);
+    const named = () =>
+      makeTaskSetFromEnv(env, { seed: 0, count: 1, filter: () => false, filterName: "different-rooms" });
+    expect(named).toThrow(/kept by the filter different-rooms\); relax the filter or use another map/);
   });
 });
 
@@ -128,8 +167,58 @@ describe("saveTaskSet / loadTaskSet", () => {
     expect(() => loadTaskSet(p4)).toThrow(`${p4}: not valid JSON`);
     const p5 = write("e.json", { ...good, bins: [{ name: "x", min: 2, max: 1 }] });
     expect(() => loadTaskSet(p5)).toThrow(`${p5}: bins[0].max must be a number above min or null (got 1)`);
+    expect(() => loadTaskSet(join(dir, "missing.json"))).toThrow(FileSystemError);
     expect(() => loadTaskSet(join(dir, "missing.json"))).toThrow(
-      /missing.json: cannot read task set \(ENOENT\)/,
+      /missing.json: cannot read the task set \(no such file or folder, ENOENT\)/,
+    );
+  });
+
+  it("refuses {}, an empty task set, a JSON error on one line and mixed state sizes as DataErrors", () => {
+    const dir = tmp();
+    const good: TaskSet = makeTaskSetFromEnv(new GridEnv(), { seed: 1, count: 1 });
+    const refused = (name: string, value: unknown, message: string | RegExp) => {
+      const p = join(dir, name);
+      writeFileSync(p, typeof value === "string" ? value : JSON.stringify(value));
+      expect(() => loadTaskSet(p)).toThrow(DataError);
+      expect(() => loadTaskSet(p)).toThrow(typeof message === "string" ? `${p}: ${message}` : message);
+    };
+    refused("empty-object.json", {}, "version must be 1 (got undefined)");
+    refused(
+      "no-tasks.json",
+      { ...good, tasks: [] },
+      "tasks must be a non-empty array of {id, bin, start, goal, distance} (got [])",
+    );
+    refused(
+      "lines.json",
+      '{\n  "version": x\n}',
+      /lines\.json: not valid JSON \(Unexpected token 'x', "\{; "version": x; \}" is not valid JSON\); expected a task set$/,
+    );
+    const mixed = { ...good, tasks: [good.tasks[0], { ...good.tasks[1], id: "other", goal: [1, 2, 3] }] };
+    refused("mixed.json", mixed, "tasks[1].goal must be 2 numbers like tasks[0].start (got [1,2,3])");
+  });
+
+  it("refuses tasks made for another env, naming the file and the field", () => {
+    const dir = tmp();
+    const set = makeTaskSet("test/TaskGrid-v0", { seed: 1, count: 1 });
+    const path = join(dir, "grid.json");
+    saveTaskSet(path, set);
+    expect(loadTaskSet(path, { envId: "test/TaskGrid-v0", stateSize: 2 })).toEqual(set);
+    expect(() => loadTaskSet(path, { envId: "hjepa/TwoRooms-v0" })).toThrow(DataError);
+    expect(() => loadTaskSet(path, { envId: "hjepa/TwoRooms-v0" })).toThrow(
+      `${path}: envId is "test/TaskGrid-v0", but the tasks are to run on "hjepa/TwoRooms-v0"`,
+    );
+    expect(() => loadTaskSet(path, { stateSize: 4 })).toThrow(
+      `${path}: tasks[0].start has 2 numbers, but the env's states have 4; expected a task set made for this env`,
+    );
+  });
+
+  it("saving under a regular file is a FileSystemError naming the path", () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "file"), "x");
+    const set = makeTaskSetFromEnv(new GridEnv(), { seed: 1, count: 1 });
+    expect(() => saveTaskSet(join(dir, "file", "tasks.json"), set)).toThrow(FileSystemError);
+    expect(() => saveTaskSet(join(dir, "file", "tasks.json"), set)).toThrow(
+      `${join(dir, "file", "tasks.json")}: cannot write the task set (a part of the path is a file, not a folder, ENOTDIR)`,
     );
   });
 });

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import { writeJsonAtomic } from "@hjepa/experiment";
+import { DataError, EnvironmentError, InputError, oneLine, onFileSystem } from "@hjepa/errors";
+import { writeJsonAtomic } from "@hjepa/experiment/atomicWrite";
 import { make, Rng } from "gymnasium-js";
 import { isPlanningEnv, type PlanningEnv, type TrueState } from "./types.ts";
 
@@ -48,7 +49,12 @@ export interface TaskSetOptions {
   bins?: TaskBin[];
   /** Keeps a pair only when it returns true. */
   filter?: (start: TrueState, goal: TrueState) => boolean;
-  /** Pairs drawn to find the distance range of the default bins. */
+  /** The filter's name for messages (e.g. the `--filter` value). */
+  filterName?: string;
+  /**
+   * Pairs drawn to find the distance range of the default bins; also how many draws without a single valid pair
+   * (reachable, not already at the goal, kept by the filter) make the search give up (default 1000).
+   */
   pilot?: number;
   /** Pairs drawn at most before giving up on filling the bins (default max(10000, 200 * count * bins)). */
   maxTries?: number;
@@ -57,7 +63,7 @@ export interface TaskSetOptions {
   kwargs?: Record<string, unknown>;
 }
 
-export class TaskSetError extends Error {
+export class TaskSetError extends DataError {
   override name = "TaskSetError";
 }
 
@@ -66,11 +72,16 @@ const DEFAULT_PILOT = 1000;
 export function makeTaskSetFromEnv(env: PlanningEnv, opts: TaskSetOptions): TaskSet {
   const where = `makeTaskSet(${env.spec?.id ?? opts.envId ?? env.constructor.name})`;
   if (!Number.isSafeInteger(opts.seed) || opts.seed < 0) {
-    throw new RangeError(`${where}: seed must be a non-negative integer (got ${opts.seed})`);
+    throw new InputError(`${where}: seed must be a non-negative integer (got ${opts.seed})`);
   }
   if (!Number.isSafeInteger(opts.count) || opts.count <= 0) {
-    throw new RangeError(`${where}: count must be a positive integer (got ${opts.count})`);
+    throw new InputError(`${where}: count must be a positive integer (got ${opts.count})`);
   }
+  const pilot = opts.pilot ?? DEFAULT_PILOT;
+  if (!Number.isSafeInteger(pilot) || pilot <= 0) {
+    throw new InputError(`${where}: pilot must be a positive integer (got ${pilot})`);
+  }
+  const noPair = (draws: number) => noValidPair(where, draws, opts.filterName);
   const root = new Rng(opts.seed);
   const pilotRng = root.spawn();
   const rng = root.spawn();
@@ -87,9 +98,7 @@ export function makeTaskSetFromEnv(env: PlanningEnv, opts: TaskSetOptions): Task
     return { ...pair, distance, ok };
   };
 
-  const bins = opts.bins
-    ? checkBins(opts.bins, where)
-    : defaultBins(draw, pilotRng, opts.pilot ?? DEFAULT_PILOT, where);
+  const bins = opts.bins ? checkBins(opts.bins, where) : defaultBins(draw, pilotRng, pilot, noPair);
   const maxTries = opts.maxTries ?? Math.max(10_000, 200 * opts.count * bins.length);
   const filled: Task[][] = bins.map(() => []);
   let remaining = bins.length;
@@ -99,6 +108,8 @@ export function makeTaskSetFromEnv(env: PlanningEnv, opts: TaskSetOptions): Task
   while (remaining > 0 && tries < maxTries) {
     tries++;
     const p = draw(rng);
+    // A filter or map where no pair qualifies would otherwise draw until maxTries: give up after `pilot` draws.
+    if (!p.ok && tries >= pilot && !Number.isFinite(seenMin)) throw noPair(tries);
     if (!p.ok) continue;
     seenMin = Math.min(seenMin, p.distance);
     seenMax = Math.max(seenMax, p.distance);
@@ -120,7 +131,7 @@ export function makeTaskSetFromEnv(env: PlanningEnv, opts: TaskSetOptions): Task
       (b, i) => `${b.name} [${b.min}, ${b.max ?? "inf"}): ${filled[i]?.length}/${opts.count}`,
     );
     const range = Number.isFinite(seenMin) ? `[${seenMin}, ${seenMax}]` : "none (no valid pair)";
-    throw new TaskSetError(
+    throw new InputError(
       `${where}: could not fill every bin after ${tries} tries (${status.join("; ")}); distances seen: ${range}. ` +
         "Widen the bins, lower count, relax the filter or raise maxTries",
     );
@@ -141,7 +152,7 @@ export function makeTaskSet(envId: string, opts: Omit<TaskSetOptions, "envId">):
   try {
     const inner = env.unwrapped;
     if (!isPlanningEnv(inner)) {
-      throw new TypeError(
+      throw new EnvironmentError(
         `makeTaskSet: ${envId} is not a planning environment (it lacks trueState/oracle/observe)`,
       );
     }
@@ -155,11 +166,8 @@ function defaultBins(
   draw: (r: Rng) => { distance: number; ok: boolean },
   rng: Rng,
   pilot: number,
-  where: string,
+  noPair: (draws: number) => Error,
 ): TaskBin[] {
-  if (!Number.isSafeInteger(pilot) || pilot <= 0) {
-    throw new RangeError(`${where}: pilot must be a positive integer (got ${pilot})`);
-  }
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < pilot; i++) {
@@ -168,11 +176,7 @@ function defaultBins(
     lo = Math.min(lo, p.distance);
     hi = Math.max(hi, p.distance);
   }
-  if (!Number.isFinite(lo)) {
-    throw new TaskSetError(
-      `${where}: none of ${pilot} pilot pairs was valid (reachable, not already at the goal, kept by the filter)`,
-    );
-  }
+  if (!Number.isFinite(lo)) throw noPair(pilot);
   const r = hi - lo;
   return [
     { name: "near", min: 0, max: lo + r / 3 },
@@ -181,29 +185,40 @@ function defaultBins(
   ];
 }
 
+/** The env and filter give no valid pair: the user asked for tasks that do not exist (a filter or a map). */
+function noValidPair(where: string, draws: number, filterName: string | undefined): InputError {
+  const filter = filterName === undefined ? "the filter" : `the filter ${filterName}`;
+  return new InputError(
+    `${where}: none of ${draws} pairs drawn was valid (reachable, not already at the goal, kept by ${filter}); ` +
+      "relax the filter or use another map",
+  );
+}
+
+/** Bins given as an option (not read from a file): a problem is the caller's input. */
 function checkBins(bins: TaskBin[], where: string): TaskBin[] {
-  validateBins(bins, where);
-  if (bins.length === 0) throw new TaskSetError(`${where}: bins must not be empty`);
+  validateBins(bins, where, (m) => new InputError(m));
+  if (bins.length === 0) throw new InputError(`${where}: bins must not be empty`);
   return bins.map((b) => ({ name: b.name, min: b.min, max: b.max }));
 }
 
-function validateBins(bins: unknown, where: string): asserts bins is TaskBin[] {
-  if (!Array.isArray(bins)) throw new TaskSetError(`${where}: bins must be an array of {name, min, max}`);
+function validateBins(
+  bins: unknown,
+  where: string,
+  error: (message: string) => Error = (m) => new TaskSetError(m),
+): asserts bins is TaskBin[] {
+  if (!Array.isArray(bins)) throw error(`${where}: bins must be an array of {name, min, max}`);
   const names = new Set<string>();
   bins.forEach((b: Partial<TaskBin>, i) => {
     const at = `${where}: bins[${i}]`;
-    if (typeof b !== "object" || b === null)
-      throw new TaskSetError(`${at} must be an object {name, min, max}`);
-    if (typeof b.name !== "string" || b.name === "")
-      throw new TaskSetError(`${at}.name must be a non-empty string`);
-    if (names.has(b.name))
-      throw new TaskSetError(`${at}.name '${b.name}' is repeated; expected unique names`);
+    if (typeof b !== "object" || b === null) throw error(`${at} must be an object {name, min, max}`);
+    if (typeof b.name !== "string" || b.name === "") throw error(`${at}.name must be a non-empty string`);
+    if (names.has(b.name)) throw error(`${at}.name '${b.name}' is repeated; expected unique names`);
     names.add(b.name);
     if (typeof b.min !== "number" || !Number.isFinite(b.min)) {
-      throw new TaskSetError(`${at}.min must be a finite number (got ${JSON.stringify(b.min)})`);
+      throw error(`${at}.min must be a finite number (got ${JSON.stringify(b.min)})`);
     }
     if (b.max !== null && (typeof b.max !== "number" || !(b.max > b.min))) {
-      throw new TaskSetError(`${at}.max must be a number above min or null (got ${JSON.stringify(b.max)})`);
+      throw error(`${at}.max must be a number above min or null (got ${JSON.stringify(b.max)})`);
     }
   });
 }
@@ -223,7 +238,9 @@ export function validateTaskSet(value: unknown, source: string): TaskSet {
   if (!Number.isSafeInteger(v.seed) || (v.seed as number) < 0) fail("seed", "a non-negative integer", v.seed);
   validateBins(v.bins, source);
   const binNames = new Set(v.bins.map((b) => b.name));
-  if (!Array.isArray(v.tasks)) fail("tasks", "an array", v.tasks);
+  if (!Array.isArray(v.tasks) || v.tasks.length === 0) {
+    fail("tasks", "a non-empty array of {id, bin, start, goal, distance}", v.tasks);
+  }
   const ids = new Set<string>();
   const isState = (s: unknown) =>
     Array.isArray(s) && s.length > 0 && s.every((x) => typeof x === "number" && Number.isFinite(x));
@@ -241,32 +258,62 @@ export function validateTaskSet(value: unknown, source: string): TaskSet {
     if (typeof task.distance !== "number" || !Number.isFinite(task.distance) || task.distance < 0) {
       fail(`${at}.distance`, "a finite number >= 0", task.distance);
     }
+    const size = ((v.tasks as Task[])[0] as Task).start.length;
+    for (const end of ["start", "goal"] as const) {
+      const s = task[end] as number[];
+      if (s.length !== size) fail(`${at}.${end}`, `${size} numbers like tasks[0].start`, s);
+    }
   });
   return v as unknown as TaskSet;
+}
+
+/** What the reader of a task set expects it to be for. */
+export interface TaskSetExpectation {
+  /** The registered id of the env the tasks will run on. */
+  envId?: string;
+  /** The size of that env's true state (`trueState().length`). */
+  stateSize?: number;
+}
+
+/**
+ * Checks that `set` (read from `source`) is for the env described by `expected`: tasks for another env, or
+ * states of another size, are a `TaskSetError` naming the file and the field.
+ */
+export function checkTaskSetFits(set: TaskSet, source: string, expected: TaskSetExpectation): void {
+  if (expected.envId !== undefined && set.envId !== null && set.envId !== expected.envId) {
+    throw new TaskSetError(
+      `${source}: envId is "${set.envId}", but the tasks are to run on "${expected.envId}"; ` +
+        `make a task set for ${expected.envId} (hjepa tasks --env ${expected.envId})`,
+    );
+  }
+  const first = set.tasks[0];
+  if (expected.stateSize !== undefined && first !== undefined && first.start.length !== expected.stateSize) {
+    throw new TaskSetError(
+      `${source}: tasks[0].start has ${first.start.length} numbers, but ${expected.envId ?? "the env"}'s ` +
+        `states have ${expected.stateSize}; expected a task set made for this env`,
+    );
+  }
 }
 
 /** Writes a task set as JSON, atomically (temp file + rename); the folder is created if missing. */
 export function saveTaskSet(path: string, set: TaskSet): void {
   validateTaskSet(set, `saveTaskSet(${path})`);
-  writeJsonAtomic(path, set);
+  writeJsonAtomic(path, set, "write the task set");
 }
 
-/** Reads and validates a task set file. */
-export function loadTaskSet(path: string): TaskSet {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? String(e);
-    throw new TaskSetError(
-      `${path}: cannot read task set (${code}); expected a JSON file written by saveTaskSet`,
-    );
-  }
+/**
+ * Reads and validates a task set file, and (with `expected`) checks that it is for that env. A malformed file
+ * is a `TaskSetError` (a `DataError`) naming the file and the field; an unreadable one a `FileSystemError`.
+ */
+export function loadTaskSet(path: string, expected: TaskSetExpectation = {}): TaskSet {
+  const text = onFileSystem(path, "read the task set", () => readFileSync(path, "utf8"));
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new TaskSetError(`${path}: not valid JSON (${(e as Error).message}); expected a task set`);
+    throw new TaskSetError(`${path}: not valid JSON (${oneLine((e as Error).message)}); expected a task set`);
   }
-  return validateTaskSet(value, path);
+  const set = validateTaskSet(value, path);
+  checkTaskSetFits(set, path, expected);
+  return set;
 }

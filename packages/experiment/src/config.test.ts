@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { FileSystemError, InputError } from "@hjepa/errors";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ConfigError, loadConfig } from "./config.ts";
@@ -28,12 +29,28 @@ describe("loadConfig", () => {
     expect(() => loadConfig(file, schema)).toThrow(/expected number to be >0 \(got 0\)/);
   });
 
-  it("reports unreadable and non-JSON files", () => {
+  it("reports unreadable and non-JSON files on one line", () => {
+    expect(() => loadConfig(join(dir, "missing.json"), schema)).toThrow(FileSystemError);
     expect(() => loadConfig(join(dir, "missing.json"), schema)).toThrow(
-      /missing\.json: cannot read config \(ENOENT\)/,
+      /missing\.json: cannot read the config \(no such file or folder, ENOENT\)/,
     );
     const file = join(dir, "broken.json");
     writeFileSync(file, "{ nope");
+    expect(() => loadConfig(file, schema)).toThrow(ConfigError);
     expect(() => loadConfig(file, schema)).toThrow(/broken\.json: not valid JSON/);
+    // V8 quotes the text around the error, newlines included: the message still is one line.
+    writeFileSync(file, '{\n  "name": x\n}');
+    expect(() => loadConfig(file, schema)).toThrow(
+      `${file}: not valid JSON (Unexpected token 'x', "{; "name": x; }" is not valid JSON)`,
+    );
+  });
+
+  it("names the file for a bad --set, and is an InputError", () => {
+    const file = join(dir, "ok2.json");
+    writeFileSync(file, JSON.stringify({ name: "x", world: { levels: [] } }));
+    expect(() => loadConfig(file, schema, ["world..levels=[]"])).toThrow(InputError);
+    expect(() => loadConfig(file, schema, ["world..levels=[]"])).toThrow(
+      `${file}: --set world..levels=[]: "world..levels" is not a field path like a.b[0].c`,
+    );
   });
 });

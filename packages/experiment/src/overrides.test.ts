@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyOverrides, parseOverride } from "./overrides.ts";
+import { applyOverrides, OverrideError, parseOverride } from "./overrides.ts";
 
 describe("--set overrides", () => {
   it("parses dotted paths with indices and JSON values", () => {
@@ -23,6 +23,12 @@ describe("--set overrides", () => {
   it("rejects malformed overrides with a message naming them", () => {
     expect(() => parseOverride("novalue")).toThrow(/--set novalue: expected path.to.field=value/);
     expect(() => parseOverride("=3")).toThrow(/expected path/);
+    for (const bad of ["train..steps=60", ".a=1", "a.=1", "a[x]=1", "a]=1"]) {
+      expect(() => parseOverride(bad)).toThrow(OverrideError);
+      expect(() => parseOverride(bad)).toThrow(/is not a field path like a\.b\[0\]\.c/);
+    }
+    expect(parseOverride("world.levels[1].stride=4").path).toEqual(["world", "levels", 1, "stride"]);
+    expect(parseOverride("a[0][1]=4").path).toEqual(["a", 0, 1]);
     expect(() => applyOverrides({ a: 1 }, ["a.b=2"])).toThrow(/a is a number, not an object/);
   });
 });

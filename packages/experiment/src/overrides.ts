@@ -1,3 +1,4 @@
+import { InputError } from "@hjepa/errors";
 /**
  * `--set path.to.field=value` overrides. The path uses dots and `[i]` indices (`world.levels[1].stride=4`);
  * the value is parsed as JSON when it is valid JSON (numbers, booleans, null, arrays, objects, quoted strings)
@@ -10,7 +11,7 @@ export interface Override {
   text: string;
 }
 
-export class OverrideError extends Error {
+export class OverrideError extends InputError {
   override name = "OverrideError";
 }
 
@@ -21,13 +22,12 @@ export function parseOverride(text: string): Override {
   const raw = text.slice(eq + 1);
   const path: (string | number)[] = [];
   const re = /([^.[\]]+)|\[(\d+)\]/g;
-  let consumed = "";
   for (let m = re.exec(pathText); m !== null; m = re.exec(pathText)) {
     if (m[1] !== undefined) path.push(m[1]);
     else path.push(Number(m[2]));
-    consumed += m[0];
   }
-  if (path.length === 0 || consumed.length !== pathText.replace(/\./g, "").length) {
+  // A strict shape: names joined by single dots, each optionally indexed (`train..steps` and `.a` are typos).
+  if (path.length === 0 || !/^[^.[\]]+(\[\d+\])*(\.[^.[\]]+(\[\d+\])*)*$/.test(pathText)) {
     throw new OverrideError(`--set ${text}: "${pathText}" is not a field path like a.b[0].c`);
   }
   let value: unknown = raw;

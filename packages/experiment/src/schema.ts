@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CONFIG_VERSION } from "./migrate.ts";
 
 /**
  * The experiment config (configs/experiments/*.json). Every hyperparameter has a name, a default and a place
@@ -136,7 +137,11 @@ export const energySchema = z
 
 export const agentSchema = z
   .object({
-    /** A planner registered in @hjepa/actor (cem, mppi, gradient, categorical-cem, beam). */
+    /**
+     * A planner registered in @hjepa/actor (cem, mppi, gradient, categorical-cem, beam, graph). This package
+     * does not depend on the registry: `fullExperimentSchema` of @hjepa/configurator checks the name and
+     * `plannerOptions` when a config is loaded.
+     */
     planner: z.string().min(1).default("mppi"),
     plannerOptions: z.record(z.string(), z.unknown()).default({}),
     horizon: posInt.default(16),
@@ -189,6 +194,8 @@ export const agentSchema = z
 
 export const experimentSchema = z
   .object({
+    /** The config schema version (see migrate.ts): `loadConfig` migrates older ones, so this is the current. */
+    version: z.literal(CONFIG_VERSION).default(CONFIG_VERSION),
     name: z.string().min(1),
     description: z.string().default(""),
     seed: z.number().int().min(0),

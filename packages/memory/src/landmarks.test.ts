@@ -1,3 +1,4 @@
+import { InputError } from "@hjepa/errors";
 import { describe, expect, it } from "vitest";
 import { Landmarks } from "./landmarks.ts";
 
@@ -41,7 +42,10 @@ describe("Landmarks", () => {
     expect(() => set.add([0, 0])).toThrow(/2 numbers, expected 3/);
     set.add([0, 0, 0]);
     set.add([1, 0, 0]);
-    expect(() => set.add([2, 0, 0])).toThrow(/capacity 2 reached/);
+    expect(() => set.add([2, 0, 0])).toThrow(InputError);
+    expect(() => set.add([2, 0, 0])).toThrow(
+      /capacity 2 reached at radius .*; use a larger radius or capacity/,
+    );
     expect(() => set.at(2)).toThrow(/outside 0..1/);
     expect(() => new Landmarks(2, 0)).toThrow(/radius must be a positive number/);
     expect(() => Landmarks.fromRepresentations([1, 2, 3], 2, 0.1)).toThrow(/not a whole number/);

@@ -1,3 +1,5 @@
+import { InputError } from "@hjepa/errors";
+
 /**
  * Landmarks: a set of representations of states the agent has actually observed (from its training data or
  * its own experience), at least `radius` apart. Graph planners snap imagined states to the nearest landmark,
@@ -60,7 +62,8 @@ export class Landmarks {
     const near = this.nearest(rep);
     if (near.index >= 0 && near.distance < this.radius) return near.index;
     if (this.count === this.capacity) {
-      throw new Error(
+      // The radius and capacity come from the user's config (agent.landmarks): they can fix this one.
+      throw new InputError(
         `Landmarks.add: capacity ${this.capacity} reached at radius ${this.radius}; use a larger radius or capacity`,
       );
     }

@@ -1,3 +1,4 @@
+import { InputError } from "@hjepa/errors";
 import { tf } from "@hjepa/tensor";
 import type { Rng } from "gymnasium-js";
 import { type CnnEncoderConfig, type Encoder, registerEncoder } from "./encoder.ts";
@@ -29,8 +30,10 @@ export class CnnEncoder implements Encoder {
     rng: Rng,
   ) {
     if (inputShape.length !== 3) {
-      throw new Error(
-        `CnnEncoder: observations must be [height, width, channels] (got [${inputShape.join(", ")}])`,
+      // A config that pairs the cnn encoder with an environment whose observations are not images.
+      throw new InputError(
+        `CnnEncoder: observations must be [height, width, channels] (got [${inputShape.join(", ")}]); ` +
+          'use encoder type "mlp" for vector observations or a pixel obsMode',
       );
     }
     const [h, w, c] = inputShape as [number, number, number];

@@ -1,3 +1,4 @@
+import { InputError } from "@hjepa/errors";
 import type { tf } from "@hjepa/tensor";
 import type { Rng } from "gymnasium-js";
 import type { ActivationName } from "./layers.ts";
@@ -74,7 +75,7 @@ export function makeEncoder(
 ): Encoder {
   const factory = factories.get(config.type);
   if (!factory) {
-    throw new Error(
+    throw new InputError(
       `unknown encoder type "${config.type}" (expected one of ${[...factories.keys()].join(", ")})`,
     );
   }

@@ -1,8 +1,10 @@
+import { InputError } from "@hjepa/errors";
 import { initTensors, tf, withLeakCheck } from "@hjepa/tensor";
 import { Rng } from "gymnasium-js";
 import { beforeAll, describe, expect, it } from "vitest";
 // Through the index, which registers the built-in encoder types.
 import { makeEncoder, ParamStore } from "./index.ts";
+import { activation } from "./layers.ts";
 
 beforeAll(async () => {
   await initTensors({ backend: "wasm" });
@@ -65,11 +67,16 @@ describe("encoders", () => {
   });
 
   it("rejects an unknown encoder type and a malformed input shape with clear errors", () => {
-    expect(() => makeEncoder({ type: "transformer" }, [2], new ParamStore(), new Rng(0))).toThrow(
-      /unknown encoder type "transformer" \(expected one of/,
+    const unknown = () => makeEncoder({ type: "transformer" }, [2], new ParamStore(), new Rng(0));
+    expect(unknown).toThrow(InputError);
+    expect(unknown).toThrow(/unknown encoder type "transformer" \(expected one of (cnn, mlp|mlp, cnn)\)/);
+    const cnnOnVectors = () =>
+      makeEncoder({ type: "cnn", channels: [4], dim: 3 }, [64, 64], new ParamStore(), new Rng(0));
+    expect(cnnOnVectors).toThrow(InputError);
+    expect(cnnOnVectors).toThrow(
+      /must be \[height, width, channels\] \(got \[64, 64\]\); use encoder type "mlp"/,
     );
-    expect(() =>
-      makeEncoder({ type: "cnn", channels: [4], dim: 3 }, [64, 64], new ParamStore(), new Rng(0)),
-    ).toThrow(/must be \[height, width, channels\]/);
+    expect(() => activation("gelu" as never)).toThrow(InputError);
+    expect(() => activation("gelu" as never)).toThrow(/unknown activation "gelu" \(expected one of relu, /);
   });
 });

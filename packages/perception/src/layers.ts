@@ -1,3 +1,4 @@
+import { InputError } from "@hjepa/errors";
 import { init, tf } from "@hjepa/tensor";
 import type { Rng } from "gymnasium-js";
 import type { ParamStore } from "./params.ts";
@@ -15,7 +16,9 @@ export type ActivationName = keyof typeof ACTIVATIONS;
 export function activation(name: ActivationName): (x: tf.Tensor) => tf.Tensor {
   const f = ACTIVATIONS[name];
   if (!f)
-    throw new Error(`unknown activation "${name}" (expected one of ${Object.keys(ACTIVATIONS).join(", ")})`);
+    throw new InputError(
+      `unknown activation "${name}" (expected one of ${Object.keys(ACTIVATIONS).join(", ")})`,
+    );
   return f;
 }
 

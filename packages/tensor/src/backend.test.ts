@@ -1,3 +1,4 @@
+import { InputError } from "@hjepa/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assertSingleTfjsCore, initTensors } from "./backend.ts";
 import { tf } from "./tf.ts";
@@ -34,9 +35,13 @@ describe("initTensors", () => {
     expect(await initTensors({ backend: "cpu" })).toEqual({
       backend: "cpu",
       reason: "requested 'cpu': using cpu (pure JavaScript, slowest)",
+      summary: "backend cpu (pure JavaScript, slowest)",
     });
     expect(tf.getBackend()).toBe("cpu");
-    expect((await initTensors({ backend: "wasm" })).backend).toBe("wasm");
+    const wasm = await initTensors({ backend: "wasm" });
+    expect(wasm.backend).toBe("wasm");
+    // An explicit request tries no native package, so the short line has nothing to explain.
+    expect(wasm.summary).toBe("backend wasm");
     expect(tf.getBackend()).toBe("wasm");
   });
 
@@ -55,6 +60,7 @@ describe("initTensors", () => {
   });
 
   it("'tensorflow' fails clearly when no native binding works", async () => {
+    await expect(initTensors({ backend: "tensorflow" })).rejects.toBeInstanceOf(InputError);
     await expect(initTensors({ backend: "tensorflow" })).rejects.toThrow(
       /initTensors: backend 'tensorflow' \(requested 'tensorflow'\) needs @tensorflow\/tfjs-node-gpu or @tensorflow\/tfjs-node, and neither works: .*Install and build one/,
     );
@@ -68,16 +74,21 @@ describe("initTensors", () => {
       expect(r.backend).toBe("cpu");
       expect(r.reason).toBe("HJEPA_BACKEND=cpu (overrides 'wasm'): using cpu (pure JavaScript, slowest)");
       process.env.HJEPA_BACKEND = "gpu";
+      await expect(initTensors()).rejects.toBeInstanceOf(InputError);
       await expect(initTensors()).rejects.toThrow(
         "HJEPA_BACKEND environment variable: unknown backend 'gpu'; expected one of auto, wasm, cpu, tensorflow",
       );
     } finally {
       delete process.env.HJEPA_BACKEND;
     }
+    await expect(initTensors({ backend: "wasm", threads: 0 })).rejects.toBeInstanceOf(InputError);
     await expect(initTensors({ backend: "wasm", threads: 0 })).rejects.toThrow(
       "initTensors({ threads }): threads must be a positive integer (got 0)",
     );
-    expect((await initTensors({ backend: "wasm" })).backend).toBe("wasm");
+    const wasm = await initTensors({ backend: "wasm" });
+    expect(wasm.backend).toBe("wasm");
+    // An explicit request tries no native package, so the short line has nothing to explain.
+    expect(wasm.summary).toBe("backend wasm");
   });
 
   it("uses one copy of @tensorflow/tfjs-core for core and both backends", () => {

@@ -9,6 +9,7 @@
 import { existsSync, realpathSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { InputError } from "@hjepa/errors";
 import { getThreadsCount, setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { installWasmPatches, WASM_PATCHED_KERNELS } from "./kernels/wasmPatches.ts";
 import { tf } from "./tf.ts";
@@ -32,6 +33,8 @@ export interface InitTensorsResult {
   backend: string;
   /** Why: what was requested (and by whom), what was tried and why it failed, what runs now. */
   reason: string;
+  /** One short line for a command's output, e.g. "backend wasm (tfjs-node-gpu not built: see README)". */
+  summary: string;
 }
 
 /** The native packages `auto` and `tensorflow` try, in order; both register the backend "tensorflow". */
@@ -47,7 +50,7 @@ let wasmPathsSet = false;
 
 function parseChoice(value: string, where: string): BackendChoice {
   if ((BACKEND_CHOICES as readonly string[]).includes(value)) return value as BackendChoice;
-  throw new Error(`${where}: unknown backend '${value}'; expected one of ${BACKEND_CHOICES.join(", ")}`);
+  throw new InputError(`${where}: unknown backend '${value}'; expected one of ${BACKEND_CHOICES.join(", ")}`);
 }
 
 function firstLine(e: unknown): string {
@@ -198,11 +201,18 @@ async function start(
   if (requested === "auto" || requested === "tensorflow") {
     for (const pkg of NATIVE_PACKAGES) {
       const why = await tryNative(pkg, threads);
-      if (why === null) return { backend: "tensorflow", reason: `${by}: using native TensorFlow via ${pkg}` };
+      if (why === null) {
+        return {
+          backend: "tensorflow",
+          reason: `${by}: using native TensorFlow via ${pkg}`,
+          summary: `backend tensorflow (${pkg})`,
+        };
+      }
       failures.push(`${pkg} unavailable (${why})`);
     }
     if (explicit) {
-      throw new Error(
+      // The user asked for a backend this machine cannot run: they fix it by building it or choosing another.
+      throw new InputError(
         `initTensors: backend 'tensorflow' (${by}) needs ${NATIVE_PACKAGES.join(" or ")}, and neither works: ` +
           `${failures.join("; ")}. Install and build one (see packages/tensor/README.md, "GPU users") or use ` +
           "'auto', 'wasm' or 'cpu'",
@@ -212,14 +222,24 @@ async function start(
   const tried = failures.length > 0 ? `${failures.join("; ")}; ` : "";
   if (requested === "auto" || requested === "wasm") {
     const why = await tryWasm(threads);
-    if (why === null) return { backend: "wasm", reason: `${by}: ${tried}using ${await describeWasm()}` };
+    if (why === null) {
+      return {
+        backend: "wasm",
+        reason: `${by}: ${tried}using ${await describeWasm()}`,
+        summary: `backend wasm${failures.length > 0 ? " (native TensorFlow not built: see README, Tensors and GPUs)" : ""}`,
+      };
+    }
     if (explicit) throw new Error(`initTensors: backend 'wasm' (${by}) failed to start: ${why}`);
     failures.push(`wasm unavailable (${why})`);
   }
   const why = await tryCpu();
   if (why !== null) throw new Error(`initTensors: backend 'cpu' (${by}) failed to start: ${why}`);
   const triedAll = failures.length > 0 ? `${failures.join("; ")}; ` : "";
-  return { backend: "cpu", reason: `${by}: ${triedAll}using cpu (pure JavaScript, slowest)` };
+  return {
+    backend: "cpu",
+    reason: `${by}: ${triedAll}using cpu (pure JavaScript, slowest)`,
+    summary: `backend cpu (pure JavaScript, slowest${failures.length > 0 ? "; faster backends unavailable: --verbose" : ""})`,
+  };
 }
 
 /**
@@ -237,7 +257,7 @@ export function initTensors(options: InitTensorsOptions = {}): Promise<InitTenso
       : parseChoice(options.backend ?? "auto", "initTensors({ backend })");
     const { threads } = options;
     if (threads !== undefined && !(Number.isSafeInteger(threads) && threads > 0)) {
-      throw new Error(`initTensors({ threads }): threads must be a positive integer (got ${threads})`);
+      throw new InputError(`initTensors({ threads }): threads must be a positive integer (got ${threads})`);
     }
     const key = `${requested}|${threads ?? ""}`;
     if (current !== null && current.key === key && tf.getBackend() === current.result.backend) {

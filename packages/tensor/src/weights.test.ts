@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CheckpointError, FileSystemError } from "@hjepa/errors";
 import { Rng } from "gymnasium-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initTensors } from "./backend.ts";
@@ -28,6 +29,17 @@ function sample(): Record<string, tf.Tensor> {
     scalar: tf.scalar(3.25),
     empty: tf.zeros([0, 3]),
   };
+}
+
+/** `p` rejects with a one-line CheckpointError whose message matches `pattern`. */
+async function refused(p: Promise<unknown>, pattern: RegExp): Promise<void> {
+  const e = await p.then(
+    () => null,
+    (x: unknown) => x,
+  );
+  expect(e).toBeInstanceOf(CheckpointError);
+  expect((e as Error).message).toMatch(pattern);
+  expect((e as Error).message).not.toContain("\n");
 }
 
 async function savedSample(extra: Parameters<typeof saveWeights>[2] = {}): Promise<string> {
@@ -88,7 +100,8 @@ describe("saveWeights / loadWeights", () => {
     expect(Array.from(a.dataSync())).toEqual(Array.from(before[0]));
     expect(Array.from(b.dataSync())).toEqual(Array.from(before[1]));
     const wrong = tf.variable(tf.zeros([2, 3]), true, "other");
-    await expect(loadWeightsInto(dir, { "net/a": wrong }, { allowExtra: true })).rejects.toThrow(
+    await refused(
+      loadWeightsInto(dir, { "net/a": wrong }, { allowExtra: true }),
       /weight "net\/a" is float32 \[2,2\], expected float32 \[2,3\]/,
     );
     tf.dispose([a, b, wrong]);
@@ -137,15 +150,14 @@ function saveRaw(dir: string, modelJson: unknown, files: Record<string, Uint8Arr
 
 describe("loadWeights refuses broken checkpoints with errors naming the file and what was expected", () => {
   it("a missing folder or model.json", async () => {
-    await expect(loadWeights(join(root, "nope"))).rejects.toThrow(
-      /nope\/model\.json: not found; expected a checkpoint/,
-    );
+    await refused(loadWeights(join(root, "nope")), /nope\/model\.json: not found; expected a checkpoint/);
   });
 
   it("a missing weights.bin", async () => {
     const dir = await savedSample();
     rmSync(join(dir, "weights.bin"));
-    await expect(loadWeights(dir)).rejects.toThrow(
+    await refused(
+      loadWeights(dir),
       /weights\.bin: not found \(listed in .*model\.json weightsManifest\[0\]\.paths\[0\]\)/,
     );
   });
@@ -154,9 +166,7 @@ describe("loadWeights refuses broken checkpoints with errors naming the file and
     const dir = await savedSample();
     const bin = join(dir, "weights.bin");
     writeFileSync(bin, readFileSync(bin).subarray(0, 50));
-    await expect(loadWeights(dir)).rejects.toThrow(
-      /weights\.bin: 50 bytes, expected 86 for the 6 weights listed in/,
-    );
+    await refused(loadWeights(dir), /weights\.bin: 50 bytes, expected 86 for the 6 weights listed in/);
   });
 
   it("a corrupted byte (same length: caught by the SHA-256)", async () => {
@@ -165,7 +175,7 @@ describe("loadWeights refuses broken checkpoints with errors naming the file and
     const bytes = readFileSync(bin);
     bytes[5] ^= 0xff;
     writeFileSync(bin, bytes);
-    await expect(loadWeights(dir)).rejects.toThrow(/weights\.bin: content does not match .*model\.json/);
+    await refused(loadWeights(dir), /weights\.bin: content does not match .*model\.json/);
   });
 
   it("a save interrupted between the two renames (new weights.bin, old model.json)", async () => {
@@ -175,7 +185,7 @@ describe("loadWeights refuses broken checkpoints with errors naming the file and
     await saveWeights(other, { x: t });
     t.dispose();
     writeFileSync(join(dir, "weights.bin"), readFileSync(join(other, "weights.bin")));
-    await expect(loadWeights(dir)).rejects.toThrow(/a save was interrupted/);
+    await refused(loadWeights(dir), /a save was interrupted/);
   });
 
   it("expected names, shapes and dtypes that do not match", async () => {
@@ -188,16 +198,20 @@ describe("loadWeights refuses broken checkpoints with errors naming the file and
       scalar: { shape: [] },
       empty: { shape: [0, 3] },
     };
-    await expect(loadWeights(dir, { expected: { ...all, missing: { shape: [1] } } })).rejects.toThrow(
+    await refused(
+      loadWeights(dir, { expected: { ...all, missing: { shape: [1] } } }),
       /no weight named "missing" \(expected by the caller; the file has "enc\/w0", "enc\/b0"/,
     );
-    await expect(loadWeights(dir, { expected: { ...all, "enc/w0": { shape: [4, 3] } } })).rejects.toThrow(
+    await refused(
+      loadWeights(dir, { expected: { ...all, "enc/w0": { shape: [4, 3] } } }),
       /weight "enc\/w0" is float32 \[3,4\], expected float32 \[4,3\]/,
     );
-    await expect(loadWeights(dir, { expected: { ...all, steps: { shape: [3] } } })).rejects.toThrow(
+    await refused(
+      loadWeights(dir, { expected: { ...all, steps: { shape: [3] } } }),
       /weight "steps" is int32 \[3\], expected float32 \[3\]/,
     );
-    await expect(loadWeights(dir, { expected: { "enc/w0": { shape: [3, 4] } } })).rejects.toThrow(
+    await refused(
+      loadWeights(dir, { expected: { "enc/w0": { shape: [3, 4] } } }),
       /unexpected weights "enc\/b0", "steps", "mask", "scalar", "empty"/,
     );
     const only = await expectNoLeaks(
@@ -210,20 +224,62 @@ describe("loadWeights refuses broken checkpoints with errors naming the file and
   it("invalid JSON, quantized weights and paths leaving the folder", async () => {
     const dir = await savedSample();
     writeFileSync(join(dir, "model.json"), "{ not json");
-    await expect(readModelJson(dir)).rejects.toThrow(/model\.json: not valid JSON/);
+    await refused(readModelJson(dir), /model\.json: not valid JSON/);
     const spec = { name: "q", shape: [2], dtype: "float32", quantization: { dtype: "uint8" } };
     saveRaw(
       dir,
       { weightsManifest: [{ paths: ["weights.bin"], weights: [spec] }] },
       { "weights.bin": new Uint8Array(2) },
     );
-    await expect(loadWeights(dir)).rejects.toThrow(/\("q"\) is quantized; expected unquantized/);
+    await refused(loadWeights(dir), /\("q"\) is quantized; expected unquantized/);
     const outside = {
       weightsManifest: [{ paths: ["../x.bin"], weights: [{ name: "a", shape: [1], dtype: "float32" }] }],
     };
     saveRaw(dir, outside, {});
-    await expect(loadWeights(dir)).rejects.toThrow(
-      /paths\[0\] = "\.\.\/x\.bin" must stay inside the checkpoint folder/,
+    await refused(loadWeights(dir), /paths\[0\] = "\.\.\/x\.bin" must stay inside the checkpoint folder/);
+  });
+  it("a garbled model.json: a JSON error spanning lines, a broken integrity record", async () => {
+    const dir = await savedSample();
+    writeFileSync(join(dir, "model.json"), '{\n  "weightsManifest": x\n}');
+    await refused(readModelJson(dir), /model\.json: not valid JSON \(Unexpected token/);
+    const json = JSON.parse(readFileSync(join(await savedSample(), "model.json"), "utf8")) as ModelJson;
+    writeFileSync(join(dir, "model.json"), JSON.stringify({ ...json, hjepa: { weightsBytes: "86" } }));
+    await refused(
+      loadWeights(dir),
+      /model\.json: hjepa must be \{weightsBytes: integer, weightsSha256: 64 hex/,
     );
+  });
+});
+
+describe("file-system failures name the path", () => {
+  it("saving under a regular file is a FileSystemError and leaves nothing behind", async () => {
+    const file = join(root, "a-file");
+    writeFileSync(file, "x");
+    const t = tf.ones([2]);
+    const e = await saveWeights(join(file, "ckpt"), { t }).catch((x: unknown) => x);
+    t.dispose();
+    expect(e).toBeInstanceOf(FileSystemError);
+    expect((e as FileSystemError).code).toBe("ENOTDIR");
+    expect((e as Error).message).toMatch(/a-file\/ckpt: cannot create the checkpoint folder \(.*ENOTDIR\)/);
+    expect(readFileSync(file, "utf8")).toBe("x");
+  });
+
+  it("a folder where model.json should be is a FileSystemError", async () => {
+    const dir = freshDir();
+    mkdirSync(join(dir, "model.json"), { recursive: true });
+    const e = await readModelJson(dir).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(FileSystemError);
+    expect((e as Error).message).toMatch(/model\.json: cannot read the checkpoint \(is a folder.*EISDIR\)/);
+  });
+
+  it("a folder where weights.bin should go is a FileSystemError, and the temp files are removed", async () => {
+    const dir = freshDir();
+    mkdirSync(join(dir, "weights.bin", "x"), { recursive: true });
+    const t = tf.ones([2]);
+    const e = await saveWeights(dir, { t }).catch((x: unknown) => x);
+    t.dispose();
+    expect(e).toBeInstanceOf(FileSystemError);
+    expect((e as Error).message).toMatch(new RegExp(`^${dir}: cannot save the weights`));
+    expect(readdirSync(dir)).toEqual(["weights.bin"]);
   });
 });

@@ -15,6 +15,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
 import { isAbsolute, join, normalize } from "node:path";
+import { CheckpointError, fileSystemError, oneLine } from "@hjepa/errors";
 import { tf } from "./tf.ts";
 
 export const MODEL_JSON = "model.json";
@@ -134,7 +135,11 @@ export async function saveWeights(
     hjepa: { weightsBytes: bytes.length, weightsSha256: digest },
   };
 
-  await mkdir(dir, { recursive: true });
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw fileSystemError(e, dir, "create the checkpoint folder");
+  }
   const id = `${process.pid}-${randomBytes(4).toString("hex")}`;
   const binTmp = join(dir, `${WEIGHTS_BIN}.tmp-${id}`);
   const jsonTmp = join(dir, `${MODEL_JSON}.tmp-${id}`);
@@ -146,15 +151,17 @@ export async function saveWeights(
   } catch (e) {
     await rm(binTmp, { force: true });
     await rm(jsonTmp, { force: true });
-    throw e;
+    throw fileSystemError(e, dir, "save the weights");
   }
-  const folder = await open(dir, "r");
   try {
-    await folder.sync();
+    const folder = await open(dir, "r");
+    try {
+      await folder.sync();
+    } finally {
+      await folder.close();
+    }
   } catch {
-    // Some filesystems refuse to fsync a directory; the renames are still atomic there.
-  } finally {
-    await folder.close();
+    // Some filesystems refuse to open or fsync a directory; the renames are still atomic there.
   }
   return {
     modelJsonPath: join(dir, MODEL_JSON),
@@ -175,17 +182,19 @@ function checkSpec(spec: unknown, where: string, file: string): WeightSpec {
     !Array.isArray(s.shape) ||
     !s.shape.every((d) => Number.isSafeInteger(d) && d >= 0)
   ) {
-    throw new Error(
+    throw new CheckpointError(
       `${file}: ${where} must be {name: string, shape: non-negative integers, dtype} (got ${JSON.stringify(spec)})`,
     );
   }
   if (s.quantization !== undefined) {
-    throw new Error(
+    throw new CheckpointError(
       `${file}: ${where} ("${s.name}") is quantized; expected unquantized float32/int32/bool weights`,
     );
   }
   if (s.dtype === undefined || !(s.dtype in BYTES_PER_ELEMENT)) {
-    throw new Error(`${file}: ${where} ("${s.name}") has dtype ${s.dtype}; expected float32, int32 or bool`);
+    throw new CheckpointError(
+      `${file}: ${where} ("${s.name}") has dtype ${s.dtype}; expected float32, int32 or bool`,
+    );
   }
   return { name: s.name, shape: s.shape, dtype: s.dtype };
 }
@@ -198,28 +207,41 @@ export async function readModelJson(dir: string): Promise<ModelJson> {
     text = await readFile(file, "utf8");
   } catch (e) {
     if (isErrno(e, "ENOENT")) {
-      throw new Error(
+      throw new CheckpointError(
         `${file}: not found; expected a checkpoint folder with ${MODEL_JSON} and ${WEIGHTS_BIN}`,
       );
     }
-    throw e;
+    throw fileSystemError(e, file, "read the checkpoint");
   }
   let json: ModelJson;
   try {
     json = JSON.parse(text) as ModelJson;
   } catch (e) {
-    throw new Error(`${file}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+    throw new CheckpointError(`${file}: not valid JSON (${oneLine((e as Error).message)})`);
   }
   if (!Array.isArray(json?.weightsManifest)) {
-    throw new Error(`${file}: weightsManifest must be an array of {paths, weights} groups`);
+    throw new CheckpointError(`${file}: weightsManifest must be an array of {paths, weights} groups`);
+  }
+  const integrity = json.hjepa;
+  if (
+    integrity !== undefined &&
+    !(
+      Number.isSafeInteger(integrity?.weightsBytes) && /^[0-9a-f]{64}$/.test(String(integrity?.weightsSha256))
+    )
+  ) {
+    throw new CheckpointError(
+      `${file}: hjepa must be {weightsBytes: integer, weightsSha256: 64 hex digits} (got ${JSON.stringify(integrity)})`,
+    );
   }
   json.weightsManifest = json.weightsManifest.map((group, g) => {
     const paths = group?.paths;
     if (!Array.isArray(paths) || paths.length === 0 || !paths.every((p) => typeof p === "string")) {
-      throw new Error(`${file}: weightsManifest[${g}].paths must be a non-empty array of file names`);
+      throw new CheckpointError(
+        `${file}: weightsManifest[${g}].paths must be a non-empty array of file names`,
+      );
     }
     if (!Array.isArray(group.weights))
-      throw new Error(`${file}: weightsManifest[${g}].weights must be an array`);
+      throw new CheckpointError(`${file}: weightsManifest[${g}].weights must be an array`);
     return {
       paths,
       weights: group.weights.map((w, i) => checkSpec(w, `weightsManifest[${g}].weights[${i}]`, file)),
@@ -241,19 +263,21 @@ function checkAgainstExpected(specs: WeightSpec[], options: LoadWeightsOptions, 
   const byName = new Map(specs.map((s) => [s.name, s]));
   const missing = [...expected.keys()].filter((n) => !byName.has(n));
   if (missing.length > 0) {
-    throw new Error(
+    throw new CheckpointError(
       `${file}: no weight named ${missing.map((n) => `"${n}"`).join(", ")} (expected by the caller; the file has ` +
         `${specs.map((s) => `"${s.name}"`).join(", ") || "none"})`,
     );
   }
   const extra = specs.filter((s) => !expected.has(s.name)).map((s) => `"${s.name}"`);
   if (extra.length > 0 && !options.allowExtra) {
-    throw new Error(`${file}: unexpected weights ${extra.join(", ")} (pass allowExtra: true to ignore them)`);
+    throw new CheckpointError(
+      `${file}: unexpected weights ${extra.join(", ")} (pass allowExtra: true to ignore them)`,
+    );
   }
   for (const [name, want] of expected) {
     const got = byName.get(name)!;
     if (got.shape.join(",") !== want.shape.join(",") || got.dtype !== want.dtype) {
-      throw new Error(
+      throw new CheckpointError(
         `${file}: weight "${name}" is ${got.dtype} [${got.shape}], expected ${want.dtype} [${want.shape}]`,
       );
     }
@@ -270,7 +294,7 @@ async function readGroupBytes(
   for (const [p, rel] of group.paths.entries()) {
     const clean = normalize(rel);
     if (isAbsolute(clean) || clean.startsWith("..")) {
-      throw new Error(
+      throw new CheckpointError(
         `${file}: weightsManifest[${g}].paths[${p}] = "${rel}" must stay inside the checkpoint folder`,
       );
     }
@@ -279,9 +303,9 @@ async function readGroupBytes(
       parts.push(await readFile(path));
     } catch (e) {
       if (isErrno(e, "ENOENT")) {
-        throw new Error(`${path}: not found (listed in ${file} weightsManifest[${g}].paths[${p}])`);
+        throw new CheckpointError(`${path}: not found (listed in ${file} weightsManifest[${g}].paths[${p}])`);
       }
-      throw e;
+      throw fileSystemError(e, path, "read the weights");
     }
   }
   return Buffer.concat(parts);
@@ -305,7 +329,7 @@ export async function loadWeights(
   const all = modelJson.weightsManifest.flatMap((group) => group.weights);
   const names = new Set<string>();
   for (const s of all) {
-    if (names.has(s.name)) throw new Error(`${file}: weight "${s.name}" is listed twice`);
+    if (names.has(s.name)) throw new CheckpointError(`${file}: weight "${s.name}" is listed twice`);
     names.add(s.name);
   }
   checkAgainstExpected(all, options, file);
@@ -317,7 +341,7 @@ export async function loadWeights(
     const expectedBytes = sizes.reduce((a, b) => a + b, 0);
     const binNames = group.paths.map((p) => join(dir, p)).join(" + ");
     if (bytes.length !== expectedBytes) {
-      throw new Error(
+      throw new CheckpointError(
         `${binNames}: ${bytes.length} bytes, expected ${expectedBytes} for the ${group.weights.length} weights ` +
           `listed in ${file} weightsManifest[${g}]${await leftoverTemps(dir)}`,
       );
@@ -326,7 +350,7 @@ export async function loadWeights(
     if (integrity !== undefined && modelJson.weightsManifest.length === 1) {
       const digest = sha256(bytes);
       if (digest !== integrity.weightsSha256) {
-        throw new Error(
+        throw new CheckpointError(
           `${binNames}: content does not match ${file} (sha256 ${digest.slice(0, 12)}..., expected ` +
             `${integrity.weightsSha256.slice(0, 12)}...): the files were changed or a save was interrupted` +
             (await leftoverTemps(dir)),

@@ -1,3 +1,4 @@
+import { InputError } from "@hjepa/errors";
 import { type ActivationName, Mlp, type ParamStore } from "@hjepa/perception";
 import { tf } from "@hjepa/tensor";
 import type { Rng } from "gymnasium-js";
@@ -58,7 +59,9 @@ export function makePredictor(
   rng: Rng,
 ): Predictor {
   if (config.type === "residual-mlp") return new ResidualMlpPredictor(config, dim, actionSize, params, rng);
-  throw new Error(`unknown predictor type "${(config as { type: string }).type}" (expected residual-mlp)`);
+  throw new InputError(
+    `unknown predictor type "${(config as { type: string }).type}" (expected residual-mlp)`,
+  );
 }
 
 /** Rolls a predictor out from `s0 [B, d]` over action features `[B, H, k]`; returns `[B, H, d]`. */

@@ -1,3 +1,4 @@
+import { EnvironmentError } from "@hjepa/errors";
 import {
   type Box,
   Discrete,
@@ -8,8 +9,8 @@ import {
   type Rng,
   type StepResult,
 } from "gymnasium-js";
-import { CELL, type GridMap } from "../map.ts";
-import { drawMapCells, fillDisc, fillRect, mapToAnsi, PALETTE } from "../render.ts";
+import { CELL, type GridMap, MapError } from "../map.ts";
+import { drawMapCells, fillDisc, fillRect, mapToAnsi, PALETTE, pictureCellPx } from "../render.ts";
 import type { PlanningEnv, PlanningInfo, TrueState } from "../types.ts";
 import { labelComponents, pickExcept } from "./components.ts";
 import { type GridObs, GridObsEncoder, type GridObsMode } from "./gridObs.ts";
@@ -54,7 +55,7 @@ export function checkOptionKeys(opts: object, extra: readonly string[], envName:
   const known = [...GRID_ENV_OPTION_KEYS, ...extra];
   for (const key of Object.keys(opts)) {
     if (!known.includes(key)) {
-      throw new TypeError(
+      throw new EnvironmentError(
         `${envName}: unknown option ${JSON.stringify(key)} (expected one of ${known.join(", ")})`,
       );
     }
@@ -104,24 +105,26 @@ export abstract class GridEnv extends Env<GridObs, number> implements PlanningEn
     this.obsMode = opts.obsMode ?? "coords";
     this.slip = opts.slip ?? 0;
     if (!(this.slip >= 0 && this.slip <= 1)) {
-      throw new RangeError(`${envName}: slip must be a probability in [0, 1] (got ${String(opts.slip)})`);
+      throw new EnvironmentError(
+        `${envName}: slip must be a probability in [0, 1] (got ${String(opts.slip)})`,
+      );
     }
     this.hazardTerminates = opts.hazardTerminates ?? false;
     if (typeof this.hazardTerminates !== "boolean") {
-      throw new TypeError(
+      throw new EnvironmentError(
         `${envName}: hazardTerminates must be a boolean (got ${String(opts.hazardTerminates)})`,
       );
     }
     const mode = opts.renderMode ?? null;
     if (mode !== null && !this.metadata.renderModes.includes(mode)) {
-      throw new RangeError(
+      throw new EnvironmentError(
         `${envName}: renderMode must be one of ${this.metadata.renderModes.join(", ")} or null (got ${JSON.stringify(mode)})`,
       );
     }
     this.renderMode = mode;
-    this.renderCellPx = opts.renderCellPx ?? GRID_RENDER_CELL_PX;
+    this.renderCellPx = opts.renderCellPx ?? pictureCellPx(map.rows, map.cols, GRID_RENDER_CELL_PX);
     if (!Number.isInteger(this.renderCellPx) || this.renderCellPx < 1) {
-      throw new RangeError(
+      throw new EnvironmentError(
         `${envName}: renderCellPx must be a positive integer (got ${String(opts.renderCellPx)})`,
       );
     }
@@ -145,7 +148,7 @@ export abstract class GridEnv extends Env<GridObs, number> implements PlanningEn
     }
     this.componentCells = lists.map((l) => Int32Array.from(l));
     if (!this.componentCells.some((l) => l.length >= 2)) {
-      throw new RangeError(`${envName}: ${map.source} needs two connected free cells for a start and a goal`);
+      throw new MapError(`${envName}: ${map.source} needs two connected free cells for a start and a goal`);
     }
   }
 
@@ -161,7 +164,7 @@ export abstract class GridEnv extends Env<GridObs, number> implements PlanningEn
     const pool = this.componentCells[this.component[start] as number] as Int32Array;
     const goal = pickExcept(pool, start, this.open[start] === 1, rng);
     if (goal < 0)
-      throw new RangeError(
+      throw new EnvironmentError(
         `${this.envName}: no free cell is reachable from the start ${this.cellStr(start)}`,
       );
     return goal;
@@ -185,7 +188,7 @@ export abstract class GridEnv extends Env<GridObs, number> implements PlanningEn
       start = s.cell;
       hasKey = s.hasKey;
       if (this.map.cells[start] === CELL.door && hasKey === 0) {
-        throw new RangeError(
+        throw new EnvironmentError(
           `${this.envName}.reset: options.start ${this.cellStr(start)} is a locked door (give hasKey 1)`,
         );
       }
@@ -274,7 +277,8 @@ export abstract class GridEnv extends Env<GridObs, number> implements PlanningEn
   }
 
   observe(state: TrueState): GridObs {
-    const s = this.parseState(state, "observe state", true);
+    // A state from hjepa's own code (a dataset, a planner): a bad one is a bug, not the user's input.
+    const s = this.parseState(state, "observe state", true, (m) => new RangeError(m));
     const cols = this.map.cols;
     const r = Math.floor(s.cell / cols);
     return this.encoder.encode(r, s.cell - r * cols, s.hasKey);
@@ -341,30 +345,38 @@ export abstract class GridEnv extends Env<GridObs, number> implements PlanningEn
     return `[${r}, ${cell - r * this.map.cols}]`;
   }
 
-  /** Validates a true state given by a caller; walls are rejected unless `allowWall`. */
-  protected parseState(value: unknown, what: string, allowWall = false): { cell: number; hasKey: number } {
+  /**
+   * Validates a true state given by a caller; walls are rejected unless `allowWall`. A problem is an
+   * `EnvironmentError` (a start or goal the user gave, e.g. from a task set) unless `error` says otherwise.
+   */
+  protected parseState(
+    value: unknown,
+    what: string,
+    allowWall = false,
+    error: (message: string) => Error = (m) => new EnvironmentError(m),
+  ): { cell: number; hasKey: number } {
     const { rows, cols } = this.map;
     const shape = this.withKey ? "[row, col] or [row, col, hasKey]" : "[row, col]";
     const arr = value as number[];
     const okLen = Array.isArray(value) || ArrayBuffer.isView(value);
     const len = okLen ? arr.length : -1;
     if (!okLen || !(len === 2 || (this.withKey && len === 3))) {
-      throw new TypeError(`${this.envName}: ${what} must be ${shape} (got ${JSON.stringify(value)})`);
+      throw error(`${this.envName}: ${what} must be ${shape} (got ${JSON.stringify(value)})`);
     }
     const r = arr[0] as number;
     const c = arr[1] as number;
     const hasKey = len === 3 ? (arr[2] as number) : 0;
     if (!Number.isInteger(r) || !Number.isInteger(c) || r < 0 || c < 0 || r >= rows || c >= cols) {
-      throw new RangeError(
+      throw error(
         `${this.envName}: ${what} [${Array.from(arr).join(", ")}] is not a cell of the ${rows}x${cols} map (expected integers, row < ${rows}, col < ${cols})`,
       );
     }
     if (hasKey !== 0 && hasKey !== 1) {
-      throw new RangeError(`${this.envName}: ${what} has hasKey ${hasKey} (expected 0 or 1)`);
+      throw error(`${this.envName}: ${what} has hasKey ${hasKey} (expected 0 or 1)`);
     }
     const cell = r * cols + c;
     if (!allowWall && this.map.cells[cell] === CELL.wall) {
-      throw new RangeError(`${this.envName}: ${what} [${r}, ${c}] is a wall cell (expected a free cell)`);
+      throw error(`${this.envName}: ${what} [${r}, ${c}] is a wall cell (expected a free cell)`);
     }
     return { cell, hasKey };
   }

@@ -1,3 +1,4 @@
+import { DataError, EnvironmentError } from "@hjepa/errors";
 import { Rng } from "gymnasium-js";
 import { describe, expect, it } from "vitest";
 import { CELL, formatMap } from "../map.ts";
@@ -153,6 +154,12 @@ describe("GridMazeEnv reset", () => {
     expect(() => env.reset({ options: { goal: "a" } })).toThrow(
       /options\.goal must be \[row, col\] \(got "a"\)/,
     );
+    for (const options of [{ start: [0, 0] }, { goal: [2, 0] }, { start: [1, 1, 0] }, { goal: "a" }]) {
+      expect(() => env.reset({ options })).toThrow(EnvironmentError);
+    }
+    // A state from hjepa's own code (not from the user) stays a plain error: it would be a bug.
+    expect(() => env.observe([0, 9])).toThrow(RangeError);
+    expect(() => env.observe([0, 9])).not.toThrow(EnvironmentError);
   });
 
   it("samples free states and tasks from the given Rng", () => {
@@ -182,6 +189,15 @@ describe("GridMazeEnv options and rendering", () => {
     expect(() => new GridMazeEnv({ map: "S.K.G" })).toThrow(/key 'K' at row 1, column 3.*KeyDoorEnv/);
     expect(() => new GridMazeEnv({ map: "S#G" })).toThrow(/needs two connected free cells/);
     expect(() => new GridMazeEnv({ map: "..", mapFile: "x.txt" })).toThrow(/either map .* or mapFile/);
+    const options = [
+      { obsMode: "rgb" },
+      { slip: 1.5 },
+      { renderMode: "human" },
+      { sizee: 9 },
+      { map: "..", mapFile: "x" },
+    ];
+    for (const o of options) expect(() => new GridMazeEnv(o as object)).toThrow(EnvironmentError);
+    for (const map of ["S.K.G", "S#G"]) expect(() => new GridMazeEnv({ map })).toThrow(DataError);
   });
 
   it("renders rgb_array frames with the map, the goal marker and the agent", () => {

@@ -1,3 +1,4 @@
+import { EnvironmentError } from "@hjepa/errors";
 import { Rng } from "gymnasium-js";
 import { describe, expect, it } from "vitest";
 import { parseMap } from "../map.ts";
@@ -68,6 +69,7 @@ describe("pixel observations", () => {
     expect(new GridMazeEnv({ obsMode: "pixels", pixelScale: 2, size: 9 }).observationSpace.shape).toEqual([
       18, 18, 3,
     ]);
+    expect(() => new GridMazeEnv({ obsMode: "pixels", pixelScale: 0 })).toThrow(EnvironmentError);
     expect(() => new GridMazeEnv({ obsMode: "pixels", pixelScale: 0 })).toThrow(
       /pixelScale must be a positive integer \(got 0\)/,
     );

@@ -1,3 +1,4 @@
+import { EnvironmentError } from "@hjepa/errors";
 import { Box } from "gymnasium-js";
 import { CELL, type GridMap } from "../map.ts";
 
@@ -49,7 +50,7 @@ export class GridObsEncoder {
   constructor(map: GridMap, opts: GridObsOptions) {
     const owner = opts.owner ?? "GridObsEncoder";
     if (!(GRID_OBS_MODES as readonly string[]).includes(opts.mode)) {
-      throw new RangeError(
+      throw new EnvironmentError(
         `${owner}: obsMode must be one of ${GRID_OBS_MODES.join(", ")} (got ${JSON.stringify(opts.mode)})`,
       );
     }
@@ -62,7 +63,7 @@ export class GridObsEncoder {
     this.channels = opts.withKey ? KEY_DOOR_PIXEL_CHANNELS : GRID_PIXEL_CHANNELS;
     const scale = opts.pixelScale ?? Math.max(1, Math.floor(PIXEL_OBS_TARGET / Math.max(map.rows, map.cols)));
     if (!Number.isInteger(scale) || scale < 1) {
-      throw new RangeError(
+      throw new EnvironmentError(
         `${owner}: pixelScale must be a positive integer (got ${String(opts.pixelScale)})`,
       );
     }

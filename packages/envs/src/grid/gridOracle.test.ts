@@ -1,3 +1,4 @@
+import { EnvironmentError } from "@hjepa/errors";
 import { Rng } from "gymnasium-js";
 import { describe, expect, it } from "vitest";
 import { parseMap } from "../map.ts";
@@ -180,6 +181,7 @@ describe("GridOracle", () => {
 
   it("names the bad state in its errors", () => {
     const oracle = new GridOracle(parseMap("#..\n..."), { name: "maze oracle" });
+    expect(() => oracle.distance([0, 0], [1, 1])).toThrow(EnvironmentError);
     expect(() => oracle.distance([0, 0], [1, 1])).toThrow(
       /maze oracle\.distance: state \[0, 0\] is a wall cell/,
     );

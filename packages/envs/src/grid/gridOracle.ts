@@ -1,3 +1,4 @@
+import { EnvironmentError } from "@hjepa/errors";
 import { CELL, type GridMap } from "../map.ts";
 import type { Oracle, TrueState } from "../types.ts";
 
@@ -96,12 +97,14 @@ export class GridOracle implements Oracle {
     const len = state.length;
     if (!this.withKey) {
       if (len !== 2)
-        throw new RangeError(`${this.name}.${where}: state must be [row, col] (got [${state.join(", ")}])`);
+        throw new EnvironmentError(
+          `${this.name}.${where}: state must be [row, col] (got [${state.join(", ")}])`,
+        );
       return cell;
     }
     const hasKey = len === 3 ? state[2] : 0;
     if ((len !== 2 && len !== 3) || (hasKey !== 0 && hasKey !== 1)) {
-      throw new RangeError(
+      throw new EnvironmentError(
         `${this.name}.${where}: state must be [row, col] or [row, col, hasKey] with hasKey 0 or 1 (got [${state.join(", ")}])`,
       );
     }
@@ -122,13 +125,13 @@ export class GridOracle implements Oracle {
     const c = state[1] as number;
     const { rows, cols } = this.map;
     if (!Number.isInteger(r) || !Number.isInteger(c) || r < 0 || c < 0 || r >= rows || c >= cols) {
-      throw new RangeError(
+      throw new EnvironmentError(
         `${this.name}.${where}: ${what} [${state.join(", ")}] is not a cell of the ${rows}x${cols} map (expected integer [row, col] inside it)`,
       );
     }
     const cell = r * cols + c;
     if (this.map.cells[cell] === CELL.wall) {
-      throw new RangeError(
+      throw new EnvironmentError(
         `${this.name}.${where}: ${what} [${state.join(", ")}] is a wall cell (expected a free cell)`,
       );
     }

@@ -1,3 +1,4 @@
+import { EnvironmentError } from "@hjepa/errors";
 import { Rng, type StepResult } from "gymnasium-js";
 import { describe, expect, it } from "vitest";
 import type { GridObs } from "./gridObs.ts";
@@ -14,6 +15,7 @@ describe("KeyDoorEnv mechanics", () => {
     env.reset({ seed: 0, options: { start: [4, 6, 1] } });
     expect(env.step(1).info.state).toEqual([4, 7, 1]);
     expect(env.step(1).info.state).toEqual([4, 8, 1]);
+    expect(() => env.reset({ options: { start: [4, 7, 0] } })).toThrow(EnvironmentError);
     expect(() => env.reset({ options: { start: [4, 7, 0] } })).toThrow(
       /options\.start \[4, 7\] is a locked door/,
     );

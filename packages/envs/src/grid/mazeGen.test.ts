@@ -1,3 +1,4 @@
+import { EnvironmentError } from "@hjepa/errors";
 import { describe, expect, it } from "vitest";
 import { CELL, formatMap, type GridMap, parseMap } from "../map.ts";
 import { labelComponents } from "./components.ts";
@@ -79,6 +80,7 @@ describe("generateMaze", () => {
   });
 
   it("rejects bad sizes, seeds and loop fractions, naming the value", () => {
+    expect(() => generateMaze(14)).toThrow(EnvironmentError);
     expect(() => generateMaze(14)).toThrow(/size must be an odd integer >= 5 \(got 14\)/);
     expect(() => generateMaze(3)).toThrow(/got 3/);
     expect(() => generateMaze(15, { loops: 1.5 })).toThrow(

@@ -1,5 +1,6 @@
+import { EnvironmentError } from "@hjepa/errors";
 import { Rng } from "gymnasium-js";
-import { CELL, type GridMap, MapError } from "../map.ts";
+import { CELL, type GridMap } from "../map.ts";
 
 export interface MazeOptions {
   /** Seed of the maze layout (default 0). The same size, seed and loops give the same maze. */
@@ -19,13 +20,13 @@ export function generateMaze(size: number, opts: MazeOptions = {}): GridMap {
   const seed = opts.seed ?? 0;
   const loops = opts.loops ?? 0.1;
   if (!Number.isInteger(size) || size < 5 || size % 2 === 0) {
-    throw new MapError(`generateMaze: size must be an odd integer >= 5 (got ${size})`);
+    throw new EnvironmentError(`generateMaze: size must be an odd integer >= 5 (got ${size})`);
   }
   if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new MapError(`generateMaze: seed must be a non-negative integer (got ${seed})`);
+    throw new EnvironmentError(`generateMaze: seed must be a non-negative integer (got ${seed})`);
   }
   if (!(loops >= 0 && loops <= 1)) {
-    throw new MapError(`generateMaze: loops must be a fraction in [0, 1] (got ${loops})`);
+    throw new EnvironmentError(`generateMaze: loops must be a fraction in [0, 1] (got ${loops})`);
   }
   const rng = new Rng(seed);
   const cells = new Uint8Array(size * size).fill(CELL.wall);

@@ -1,3 +1,4 @@
+import { InputError } from "@hjepa/errors";
 import { Rng } from "gymnasium-js";
 import { describe, expect, it } from "vitest";
 import { PLDMDataPolicy, pldmWalk } from "./pldmDataPolicy.ts";
@@ -143,8 +144,10 @@ describe("PLDM data policy", () => {
     expect(() => p.beginEpisode(env, new Rng(5), { episodeIndex: 0, steps: 3 })).toThrow(
       /asks for 3 steps but episodeLength 3 gives 2 actions/,
     );
+    expect(() => new PLDMDataPolicy({ crossWallRate: 2 })).toThrow(InputError);
     expect(() => new PLDMDataPolicy({ crossWallRate: 2 })).toThrow(
       /crossWallRate must be in \[0, 1\] \(got 2\)/,
     );
+    expect(() => p.beginEpisode(env, new Rng(5), { episodeIndex: 0, steps: 3 })).toThrow(InputError);
   });
 });

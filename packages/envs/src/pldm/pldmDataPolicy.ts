@@ -1,3 +1,4 @@
+import { InputError } from "@hjepa/errors";
 import type { Rng } from "gymnasium-js";
 import type { DataPolicy, PlanningEnv, PlanningResetOptions } from "../types.ts";
 import { isInWall, type PLDMGeometry } from "./pldmGeometry.ts";
@@ -68,10 +69,10 @@ export class PLDMDataPolicy implements DataPolicy<Float32Array> {
     this.crossWallRate = opts.crossWallRate ?? PLDM_DATA_DEFAULTS.crossWallRate;
     this.episodeLength = opts.episodeLength ?? PLDM_DATA_DEFAULTS.episodeLength;
     if (!(this.crossWallRate >= 0 && this.crossWallRate <= 1)) {
-      throw new RangeError(`PLDMDataPolicy: crossWallRate must be in [0, 1] (got ${this.crossWallRate})`);
+      throw new InputError(`PLDMDataPolicy: crossWallRate must be in [0, 1] (got ${this.crossWallRate})`);
     }
     if (!Number.isInteger(this.episodeLength) || this.episodeLength < 2) {
-      throw new RangeError(
+      throw new InputError(
         `PLDMDataPolicy: episodeLength must be an integer >= 2 frames (got ${this.episodeLength})`,
       );
     }
@@ -89,13 +90,13 @@ export class PLDMDataPolicy implements DataPolicy<Float32Array> {
   ): PlanningResetOptions {
     const g = (env.unwrapped as { geometry?: PLDMGeometry }).geometry;
     if (g === undefined) {
-      throw new TypeError(
+      throw new InputError(
         `PLDMDataPolicy: env ${env} is not a PLDMTwoRooms env (expected hjepa/PLDMTwoRooms-v0)`,
       );
     }
     const n = this.episodeLength - 1;
     if (ctx.steps > n) {
-      throw new RangeError(
+      throw new InputError(
         `PLDMDataPolicy: episode ${ctx.episodeIndex} asks for ${ctx.steps} steps but episodeLength ` +
           `${this.episodeLength} gives ${n} actions (set episodeLength to at least steps + 1)`,
       );

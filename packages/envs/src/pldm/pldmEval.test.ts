@@ -1,3 +1,4 @@
+import { InputError } from "@hjepa/errors";
 import { describe, expect, it } from "vitest";
 import { PLDM_EVAL, PLDM_MPPI, pldmEvalTasks } from "./pldmEval.ts";
 
@@ -26,6 +27,7 @@ describe("PLDM eval protocol", () => {
       expect(r[0]).toBeLessThan(45);
       expect(Math.max(l[1]!, r[1]!)).toBeLessThan(22);
     }
+    expect(() => pldmEvalTasks(1, { level: "hard" as "easy" })).toThrow(InputError);
     expect(() => pldmEvalTasks(1, { level: "hard" as "easy" })).toThrow(
       /level must be "medium" or "easy" \(got hard\)/,
     );

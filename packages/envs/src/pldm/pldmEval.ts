@@ -1,3 +1,4 @@
+import { InputError } from "@hjepa/errors";
 import { Rng } from "gymnasium-js";
 import {
   EASY_TASK_RANGES,
@@ -71,10 +72,10 @@ export function pldmEvalTasks(
 ): { start: number[]; goal: number[] }[] {
   const n = opts.n ?? PLDM_EVAL.episodes;
   if (!Number.isInteger(n) || n < 0)
-    throw new RangeError(`pldmEvalTasks: n must be an integer >= 0 (got ${n})`);
+    throw new InputError(`pldmEvalTasks: n must be an integer >= 0 (got ${n})`);
   const level = opts.level ?? "medium";
   if (level !== "medium" && level !== "easy") {
-    throw new RangeError(`pldmEvalTasks: level must be "medium" or "easy" (got ${String(level)})`);
+    throw new InputError(`pldmEvalTasks: level must be "medium" or "easy" (got ${String(level)})`);
   }
   const ranges =
     level === "easy" ? EASY_TASK_RANGES : mediumTaskRanges(pldmGeometry(opts.imgSize ?? PLDM_IMG_SIZE));

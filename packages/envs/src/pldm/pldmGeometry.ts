@@ -1,3 +1,4 @@
+import { EnvironmentError } from "@hjepa/errors";
 import type { Rng } from "gymnasium-js";
 
 /**
@@ -39,7 +40,7 @@ export function pldmGeometry(imgSize: number = PLDM_IMG_SIZE): PLDMGeometry {
   // The right room must hold the eval goal range [wallHi + margin, borderHi - margin].
   const minSize = Math.floor(WALL_X + half + 2 * PLDM_TASK_MARGIN + BORDER_WALL_LOC) + 1;
   if (!Number.isInteger(imgSize) || imgSize < minSize) {
-    throw new RangeError(
+    throw new EnvironmentError(
       `PLDMTwoRooms: imgSize must be an integer >= ${minSize} so the right room holds the eval goals ` +
         `(got ${imgSize}; PLDM uses 65)`,
     );

@@ -1,3 +1,4 @@
+import { EnvironmentError } from "@hjepa/errors";
 import { Box, checkEnv, Rng } from "gymnasium-js";
 import { describe, expect, it } from "vitest";
 import { PLDMDataPolicy } from "./pldmDataPolicy.ts";
@@ -34,6 +35,12 @@ describe("PLDMTwoRoomsEnv", () => {
       /options.start \[32, 30\] is not a free position/,
     );
     expect(() => env.reset({ options: { goal: [70, 30] } })).toThrow(/options.goal \[70, 30\]/);
+    expect(() => env.reset({ options: { start: [32, 30] } })).toThrow(EnvironmentError);
+    expect(() => new PLDMTwoRoomsEnv({ obsMode: "rgb" })).toThrow(EnvironmentError);
+    expect(() => new PLDMTwoRoomsEnv({ size: 3 })).toThrow(EnvironmentError);
+    expect(() => new PLDMTwoRoomsEnv({ imgSize: 10 })).toThrow(EnvironmentError);
+    // An action outside the space comes from hjepa's own planner or policy: a bug, so a plain error.
+    expect(() => env.step(act(2, 0))).not.toThrow(EnvironmentError);
     // PLDM's data generator can start a door crosser inside the wall: data dynamics accept it.
     const data = new PLDMTwoRoomsEnv({ obsMode: "state", dynamics: "data" });
     expect(data.reset({ options: { start: [32, 30], goal: [40, 40] } }).info.state).toEqual([32, 30]);

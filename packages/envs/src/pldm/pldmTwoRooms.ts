@@ -1,3 +1,4 @@
+import { EnvironmentError } from "@hjepa/errors";
 import {
   Box,
   Env,
@@ -82,7 +83,9 @@ const OPTION_KEYS = ["obsMode", "dynamics", "renderMode", "imgSize", "terminateO
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], name: string, fallback: T): T {
   if (value === undefined) return fallback;
   if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
-    throw new RangeError(`PLDMTwoRooms: ${name} must be one of ${allowed.join(", ")} (got ${String(value)})`);
+    throw new EnvironmentError(
+      `PLDMTwoRooms: ${name} must be one of ${allowed.join(", ")} (got ${String(value)})`,
+    );
   }
   return value as T;
 }
@@ -110,7 +113,7 @@ export class PLDMTwoRoomsEnv
     const opts = kwargs as Record<string, unknown>;
     for (const key of Object.keys(opts)) {
       if (!OPTION_KEYS.includes(key)) {
-        throw new RangeError(
+        throw new EnvironmentError(
           `PLDMTwoRooms: unknown option '${key}' (expected one of ${OPTION_KEYS.join(", ")})`,
         );
       }
@@ -119,7 +122,7 @@ export class PLDMTwoRoomsEnv
     this.dynamics = oneOf(opts.dynamics, PLDM_DYNAMICS, "dynamics", "eval");
     const terminate = opts.terminateOnSuccess ?? this.dynamics === "eval";
     if (typeof terminate !== "boolean") {
-      throw new RangeError(
+      throw new EnvironmentError(
         `PLDMTwoRooms: terminateOnSuccess must be true or false (got ${String(terminate)})`,
       );
     }
@@ -130,7 +133,7 @@ export class PLDMTwoRoomsEnv
         : oneOf(opts.renderMode, RENDER_MODES, "renderMode", "rgb_array");
     const imgSize = opts.imgSize ?? 65;
     if (typeof imgSize !== "number")
-      throw new RangeError(`PLDMTwoRooms: imgSize must be a number (got ${imgSize})`);
+      throw new EnvironmentError(`PLDMTwoRooms: imgSize must be a number (got ${imgSize})`);
     this.geometry = pldmGeometry(imgSize);
     const g = this.geometry;
     this.observationSpace =
@@ -285,7 +288,7 @@ export class PLDMTwoRoomsEnv
     const g = this.geometry;
     const wallAllowed = name === "start" && this.dynamics === "data";
     if (!(wallAllowed ? isInsideBorders(g, x, y) : isFreeState(g, x, y))) {
-      throw new RangeError(
+      throw new EnvironmentError(
         `PLDMTwoRooms.reset: options.${name} ${ok ? `[${x}, ${y}]` : String(s)} is not a free position ` +
           `(expected [x, y] in (${g.borderLo}, ${g.borderHi})^2 outside the middle wall: x in ` +
           `[${g.wallLo}, ${g.wallHi}] is free only for y in [${g.doorLo}, ${g.doorHi}])`,

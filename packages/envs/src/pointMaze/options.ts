@@ -1,3 +1,4 @@
+import { EnvironmentError } from "@hjepa/errors";
 import { type GridMap, mapFromOptions, roomsLayout } from "../map.ts";
 
 export const POINT_MAZE_OBS_MODES = ["state", "pixels"] as const;
@@ -67,17 +68,17 @@ export function parsePointMazeOptions(kwargs: PointMazeOptions | Record<string, 
   const o = kwargs as Record<string, unknown>;
   for (const k of Object.keys(o)) {
     if (!KEYS.includes(k))
-      throw new TypeError(`PointMazeEnv: unknown option '${k}' (expected one of ${KEYS.join(", ")})`);
+      throw new EnvironmentError(`PointMazeEnv: unknown option '${k}' (expected one of ${KEYS.join(", ")})`);
   }
   const layout = o.layout ?? "four-rooms";
   if (!POINT_MAZE_LAYOUTS.includes(layout as PointMazeLayout)) {
-    throw new RangeError(
+    throw new EnvironmentError(
       `PointMazeEnv: layout '${String(layout)}' is unknown (expected one of ${POINT_MAZE_LAYOUTS.join(", ")})`,
     );
   }
   for (const k of ["map", "mapFile"] as const) {
     if (o[k] !== undefined && typeof o[k] !== "string") {
-      throw new TypeError(`PointMazeEnv: ${k} must be a string (got ${typeof o[k]})`);
+      throw new EnvironmentError(`PointMazeEnv: ${k} must be a string (got ${typeof o[k]})`);
     }
   }
   const map = mapFromOptions(
@@ -86,14 +87,14 @@ export function parsePointMazeOptions(kwargs: PointMazeOptions | Record<string, 
   );
   const obsMode = o.obsMode ?? "state";
   if (!POINT_MAZE_OBS_MODES.includes(obsMode as PointMazeObsMode)) {
-    throw new RangeError(
+    throw new EnvironmentError(
       `PointMazeEnv: obsMode '${String(obsMode)}' is not supported (expected one of ${POINT_MAZE_OBS_MODES.join(", ")})`,
     );
   }
   const num = (k: string, dflt: number, min: number, strict: boolean): number => {
     const v = o[k] ?? dflt;
     if (typeof v !== "number" || !Number.isFinite(v) || (strict ? v <= min : v < min)) {
-      throw new RangeError(
+      throw new EnvironmentError(
         `PointMazeEnv: ${k} must be a finite number ${strict ? ">" : ">="} ${min} (got ${String(v)})`,
       );
     }
@@ -101,13 +102,13 @@ export function parsePointMazeOptions(kwargs: PointMazeOptions | Record<string, 
   };
   const hazardTerminates = o.hazardTerminates ?? false;
   if (typeof hazardTerminates !== "boolean") {
-    throw new TypeError(
+    throw new EnvironmentError(
       `PointMazeEnv: hazardTerminates must be true or false (got ${String(hazardTerminates)})`,
     );
   }
   const renderMode = o.renderMode ?? null;
   if (renderMode !== null && !POINT_MAZE_RENDER_MODES.includes(renderMode as "ansi")) {
-    throw new RangeError(
+    throw new EnvironmentError(
       `PointMazeEnv: renderMode '${String(renderMode)}' is not supported (expected one of ${POINT_MAZE_RENDER_MODES.join(", ")} or null)`,
     );
   }

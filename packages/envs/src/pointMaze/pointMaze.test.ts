@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DataError, EnvironmentError } from "@hjepa/errors";
 import { checkEnv, Rng } from "gymnasium-js";
 import { describe, expect, it } from "vitest";
 import { isPlanningEnv } from "../types.ts";
@@ -186,6 +187,20 @@ describe("PointMazeEnv reset", () => {
     );
     expect(() => new PointMazeEnv({ obsmode: "pixels" })).toThrow(/unknown option 'obsmode'/);
     expect(() => new PointMazeEnv({ map: "#####\n#.#\n#####" })).toThrow(/row 2/);
+    // A user can fix each of these: typed, so the command line prints one line and exits 2.
+    const bad: Array<[() => unknown, new (...a: never[]) => Error]> = [
+      [() => env.reset({ options: { start: [0.5, 0.5] } }), EnvironmentError],
+      [() => env.reset({ options: { goal: [13, 3] } }), EnvironmentError],
+      [() => env.reset({ options: { goal: [1, "a"] } }), EnvironmentError],
+      [() => new PointMazeEnv({ obsMode: "rgb" }), EnvironmentError],
+      [() => new PointMazeEnv({ layout: "six-rooms" }), EnvironmentError],
+      [() => new PointMazeEnv({ maxStep: 0 }), EnvironmentError],
+      [() => new PointMazeEnv({ obsmode: "pixels" }), EnvironmentError],
+      [() => new PointMazeEnv({ map: "S", mapFile: "x.map" }), EnvironmentError],
+      [() => new PointMazeEnv({ hazardTerminates: "yes" }), EnvironmentError],
+      [() => new PointMazeEnv({ map: "#####\n#.#\n#####" }), DataError],
+    ];
+    for (const [fn, cls] of bad) expect(fn).toThrow(cls);
   });
 
   it("reads a map file, and a map option overrides the layout", () => {
@@ -196,7 +211,7 @@ describe("PointMazeEnv reset", () => {
       const env = new PointMazeEnv({ layout: "nine-rooms", mapFile: file });
       expect([env.map.rows, env.map.cols]).toEqual([4, 5]);
       expect(() => new PointMazeEnv({ mapFile: join(dir, "nope.map") })).toThrow(
-        /nope\.map: cannot read map file/,
+        /nope\.map: cannot read the map file \(no such file or folder, ENOENT\)/,
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });

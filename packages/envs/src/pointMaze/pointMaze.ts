@@ -1,3 +1,4 @@
+import { EnvironmentError } from "@hjepa/errors";
 import {
   Box,
   Env,
@@ -8,7 +9,7 @@ import {
   type StepResult,
 } from "gymnasium-js";
 import type { GridMap } from "../map.ts";
-import { drawMapCells, fillDisc, mapToAnsi, PALETTE } from "../render.ts";
+import { drawMapCells, fillDisc, mapToAnsi, PALETTE, pictureCellPx } from "../render.ts";
 import type { Oracle, PlanningEnv, PlanningResetOptions, TrueState } from "../types.ts";
 import {
   POINT_MAZE_RENDER_MODES,
@@ -181,9 +182,12 @@ export class PointMazeEnv extends Env<Obs, Float32Array> implements PlanningEnv<
     return this.cachedOracle;
   }
 
-  /** The map at `POINT_MAZE_CELL_PX` pixels per cell, with the goal's success disc once a goal is set. */
+  /**
+   * The map at `POINT_MAZE_CELL_PX` pixels per cell (fewer on a map too large for that), with the goal's success
+   * disc once a goal is set.
+   */
   renderMap(): { width: number; height: number; data: Uint8Array; cellPx: number } {
-    const px = POINT_MAZE_CELL_PX;
+    const px = pictureCellPx(this.map.rows, this.map.cols, POINT_MAZE_CELL_PX);
     const key = `${this.gx},${this.gy}`;
     if (this.cachedMap?.goal !== key) {
       const img = drawMapCells(this.map, px);
@@ -247,7 +251,7 @@ export class PointMazeEnv extends Env<Obs, Float32Array> implements PlanningEnv<
         if (!this.isSuccess(p, from)) return p;
       }
     }
-    throw new Error(
+    throw new EnvironmentError(
       `PointMazeEnv.reset: cannot sample a ${what} farther than successRadius = ${this.successRadius} from [${fx}, ${fy}] in its connected region of ${this.map.source} (${cells?.length ?? 0} non-hazard free cells); use a smaller successRadius or a larger region`,
     );
   }
@@ -269,17 +273,17 @@ export class PointMazeEnv extends Env<Obs, Float32Array> implements PlanningEnv<
         Array.isArray(v) || ArrayBuffer.isView(v)
           ? `[${Array.from(v as ArrayLike<unknown>).join(", ")}]`
           : String(v);
-      throw new RangeError(`PointMazeEnv.reset: ${name} = ${shown} is not a point; ${expected}`);
+      throw new EnvironmentError(`PointMazeEnv.reset: ${name} = ${shown} is not a point; ${expected}`);
     }
     const r = Math.floor(y);
     const c = Math.floor(x);
     if (r < 0 || c < 0 || r >= rows || c >= cols) {
-      throw new RangeError(
+      throw new EnvironmentError(
         `PointMazeEnv.reset: ${name} = [${x}, ${y}] is outside the ${cols} x ${rows} map ${source}; ${expected}`,
       );
     }
     if (this.walls.isBlocked(r, c)) {
-      throw new RangeError(
+      throw new EnvironmentError(
         `PointMazeEnv.reset: ${name} = [${x}, ${y}] is in a wall cell (row ${r}, col ${c}) of ${source}; ${expected}`,
       );
     }
