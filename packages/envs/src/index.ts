@@ -1,9 +1,6 @@
 import { registerHjepaEnvs } from "./register.ts";
 
-export * from "./data/collect.ts";
-export * from "./data/dataset.ts";
-export * from "./data/datasetWriter.ts";
-export * from "./data/openDataset.ts";
+// Datasets (collect, openDataset, Dataset) are in `@hjepa/envs/data`: they load apache-arrow.
 export * from "./data/policies.ts";
 export * from "./geometry/visibility.ts";
 export * from "./grid/index.ts";

@@ -62,7 +62,8 @@ export function newManifest(opts: {
   root?: string;
   now?: Date;
 }): Manifest {
-  const root = opts.root ?? findRepoRoot();
+  // The commit and lockfile of the hjepa code that runs, wherever the user runs it from.
+  const root = opts.root ?? findRepoRoot(import.meta.dirname);
   return {
     name: opts.name,
     git: gitState(root),

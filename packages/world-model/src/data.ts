@@ -1,4 +1,5 @@
-import type { Dataset } from "@hjepa/envs";
+import type { Dataset } from "@hjepa/envs/data";
+import { DataError } from "@hjepa/errors";
 import { tf } from "@hjepa/tensor";
 import type { Rng } from "gymnasium-js";
 import type { ActionSpec } from "./actionFeatures.ts";
@@ -56,7 +57,10 @@ export class WorldModelData {
     const e = dataset.numEpisodes;
     const nVal = Math.max(1, Math.round(e * validationFraction));
     if (e - nVal < 1)
-      throw new Error(`${dataset.path}: ${e} episodes are too few to hold out ${nVal} for validation`);
+      throw new DataError(
+        `${dataset.path}: ${e} episodes are too few to hold out ${nVal} for validation (data.validationFraction); ` +
+          "collect more episodes (data.episodes)",
+      );
     this.trainEpisodes = [0, e - nVal];
     this.validationEpisodes = [e - nVal, e];
   }

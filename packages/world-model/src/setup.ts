@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { collect, openDataset } from "@hjepa/envs";
+import { dirname, join, resolve } from "node:path";
+import { collect, type Dataset, DatasetError, type DatasetMetadata, openDataset } from "@hjepa/envs/data";
+import { onFileSystem } from "@hjepa/errors";
 import type { ExperimentConfig } from "@hjepa/experiment";
-import type { Box } from "gymnasium-js";
+import { removeStaleTemps } from "@hjepa/experiment/crashSafety";
+import { type Box, spec } from "gymnasium-js";
 import { WorldModelData } from "./data.ts";
 import { envShapes, makeRunEnv } from "./load.ts";
 
@@ -28,31 +30,41 @@ export function datasetPath(config: ExperimentConfig, root: string): string {
 /**
  * Opens the config's dataset, collecting it first (into the cache folder) when missing, and wraps it for the
  * trainer with the env's observation shape and renderer.
+ *
+ * Only a complete dataset of exactly the config's collection is used: a cached file whose metadata differ
+ * (env, kwargs, policy, seed, episodes, steps) or that an interrupted collection saved is collected again
+ * (`replaced` says why). An abort of `signal` while collecting saves nothing and throws `CollectionInterrupted`
+ * (from `@hjepa/envs/data`), so the next call collects the full dataset, the same bytes as an uninterrupted one.
  */
 export async function prepareData(
   config: ExperimentConfig,
   opts: { root: string; onCollectProgress?: (done: number, total: number) => void; signal?: AbortSignal },
-): Promise<{ data: WorldModelData; path: string; collected: boolean }> {
+): Promise<{ data: WorldModelData; path: string; collected: boolean; replaced: string | null }> {
   const path = datasetPath(config, opts.root);
-  let collected = false;
-  if (!existsSync(path)) {
-    mkdirSync(resolve(opts.root, config.data.cacheDir), { recursive: true });
+  // A temp file of a collection that was killed outright is never read; remove it.
+  removeStaleTemps(dirname(path), path);
+  const cached = existsSync(path) ? openCached(path) : null;
+  const replaced = cached === null ? null : cacheMismatch(cached.metadata, config);
+  let dataset: Dataset;
+  if (cached !== null && replaced === null) dataset = cached;
+  else {
+    onFileSystem(dirname(path), "create the dataset cache folder", () =>
+      mkdirSync(dirname(path), { recursive: true }),
+    );
     const total = config.data.episodes * config.data.steps;
-    const res = await collect(config.env.id, {
-      kwargs: { ...config.env.kwargs, ...config.data.collectKwargs },
+    await collect(config.env.id, {
+      kwargs: collectKwargs(config),
       episodes: config.data.episodes,
       steps: config.data.steps,
       policy: config.data.policy,
       seed: config.data.seed,
       out: path,
       signal: opts.signal,
+      onAbort: "discard",
       onProgress: (p: { transitions: number }) => opts.onCollectProgress?.(p.transitions, total),
     });
-    if (res.aborted)
-      throw new Error(`collecting ${path} was interrupted; the partial dataset was saved but is not used`);
-    collected = true;
+    dataset = openDataset(path);
   }
-  const dataset = openDataset(path);
   const { env, core } = makeRunEnv(config);
   const { actionSpec } = envShapes(env);
   const space = env.observationSpace as Box<"float32" | "uint8">;
@@ -67,5 +79,59 @@ export async function prepareData(
     config.data.validationFraction,
     actionSpec,
   );
-  return { data, path, collected };
+  return { data, path, collected: dataset !== cached, replaced };
+}
+
+/** The kwargs a collection for `config` passes to the env (its own, then the collection-only ones). */
+function collectKwargs(config: ExperimentConfig): Record<string, unknown> {
+  return { ...config.env.kwargs, ...config.data.collectKwargs };
+}
+
+function openCached(path: string): Dataset {
+  try {
+    return openDataset(path);
+  } catch (e) {
+    if (!(e instanceof DatasetError)) throw e;
+    throw new DatasetError(
+      `${e.message}; it is a cached dataset: delete it and run again to collect it anew`,
+    );
+  }
+}
+
+/**
+ * Why a cached dataset is not the one `config` asks for (null when it is): an interrupted collection, or
+ * metadata that differ from the config's collection (a hash collision or a file copied by hand).
+ */
+export function cacheMismatch(meta: DatasetMetadata, config: ExperimentConfig): string | null {
+  const d = config.data;
+  if (meta.aborted !== false || meta.numEpisodes !== d.episodes) {
+    return `it is partial: ${meta.numEpisodes} of ${d.episodes} episodes (an interrupted collection)`;
+  }
+  const registered = spec(config.env.id);
+  const want: Record<string, unknown> = {
+    envId: registered.id,
+    kwargs: { ...registered.kwargs, ...collectKwargs(config) },
+    policy: d.policy,
+    policyOptions: {},
+    seed: d.seed,
+    episodes: d.episodes,
+    steps: d.steps,
+  };
+  for (const [key, value] of Object.entries(want)) {
+    if (canonical(meta[key]) !== canonical(value)) {
+      return `its ${key} is ${canonical(meta[key])}, the config's is ${canonical(value)}`;
+    }
+  }
+  return null;
+}
+
+/** JSON with object keys sorted, so that two equal values give the same text. */
+function canonical(v: unknown): string {
+  return (
+    JSON.stringify(v, (_, x) =>
+      x !== null && typeof x === "object" && !Array.isArray(x)
+        ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+        : x,
+    ) ?? "undefined"
+  );
 }

@@ -1,10 +1,11 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Rng, register, registry } from "gymnasium-js";
 import { describe, expect, it } from "vitest";
 import type { DataPolicy, PlanningEnv } from "../types.ts";
-import { collect, collectFromEnv } from "./collect.ts";
+import { CollectionInterrupted, collect, collectFromEnv } from "./collect.ts";
 import { openDataset } from "./openDataset.ts";
 import { momentumPolicy } from "./policies.ts";
 import { GridEnv, PointEnv } from "./testEnv.ts";
@@ -206,8 +207,77 @@ describe("collectFromEnv", () => {
         out: join(dir, "x.arrow"),
         signal: ctrl.signal,
       }),
-    ).rejects.toThrow(/aborted before the first episode; nothing was written/);
+    ).rejects.toThrow(/interrupted after 0 of 1 episodes; nothing was written/);
     expect(readdirSync(dir)).toEqual(["abort.arrow"]);
+  });
+
+  it("stops inside an endless episode on abort and keeps it as a shorter, truncated episode", async () => {
+    const dir = tmp();
+    const out = join(dir, "long.arrow");
+    const ctrl = new AbortController();
+    // The goal is never reached (no termination) and the episode would take a billion steps.
+    const env = new PointEnv({ goalRadius: 0 });
+    setTimeout(() => ctrl.abort(), 100);
+    const res = await collectFromEnv(env, {
+      episodes: 3,
+      steps: 1e9,
+      policy: "uniform",
+      seed: 1,
+      out,
+      signal: ctrl.signal,
+    });
+    expect(res).toMatchObject({ aborted: true, episodes: 1 });
+    expect(res.transitions).toBeLessThan(1e9);
+    const ds = openDataset(out);
+    expect(ds.metadata).toMatchObject({ aborted: true, numEpisodes: 1, numTransitions: res.transitions });
+    expect(Array.from(ds.episodeLengths)).toEqual([res.transitions + 1]);
+    expect(ds.terminated.every((v) => v === 0)).toBe(true);
+    expect(readdirSync(dir)).toEqual(["long.arrow"]);
+  });
+
+  it("with onAbort discard saves nothing, keeps an existing target and leaves no temp file", async () => {
+    const dir = tmp();
+    const out = join(dir, "cache.arrow");
+    writeFileSync(out, "old");
+    const ctrl = new AbortController();
+    const inner = momentumPolicy();
+    const policy: DataPolicy = {
+      name: "momentum",
+      beginEpisode: (env, rng, ctx) => {
+        if (ctx.episodeIndex === 2) ctrl.abort();
+        return inner.beginEpisode(env, rng, ctx);
+      },
+      act: (env, rng) => inner.act(env, rng),
+    };
+    const run = collectFromEnv(new PointEnv(), {
+      episodes: 10,
+      steps: 8,
+      policy,
+      seed: 5,
+      out,
+      signal: ctrl.signal,
+      onAbort: "discard",
+    });
+    await expect(run).rejects.toThrow(CollectionInterrupted);
+    await expect(run).rejects.toThrow(
+      `collect(${out}): interrupted after 3 of 10 episodes; nothing was written`,
+    );
+    expect(readdirSync(dir)).toEqual(["cache.arrow"]);
+    expect(readFileSync(out, "utf8")).toBe("old");
+  });
+
+  it("removes a temp file left by a killed process, not one of a running process", async () => {
+    const dir = tmp();
+    const out = join(dir, "data.arrow");
+    // A pid that surely ended: a child that has exited (and been reaped).
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid as number;
+    writeFileSync(join(dir, `.data.arrow.${dead}-0.tmp`), "partial");
+    writeFileSync(join(dir, `.data.arrow.${process.ppid}-0.tmp`), "someone else's, still running");
+    writeFileSync(join(dir, `.other.arrow.${dead}-0.tmp`), "another target");
+    await collectFromEnv(new PointEnv(), { episodes: 1, steps: 3, policy: "uniform", seed: 0, out });
+    expect(readdirSync(dir).sort()).toEqual(
+      [`.data.arrow.${process.ppid}-0.tmp`, `.other.arrow.${dead}-0.tmp`, "data.arrow"].sort(),
+    );
   });
 
   it("removes the temp file and keeps an existing target when the env throws", async () => {

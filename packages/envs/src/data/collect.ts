@@ -1,3 +1,5 @@
+import { fileSystemError } from "@hjepa/errors";
+import { pauseForTest } from "@hjepa/experiment/crashSafety";
 import { Box, Discrete, make, Rng, type Space } from "gymnasium-js";
 import { type DataPolicy, isPlanningEnv, type PlanningEnv } from "../types.ts";
 import { type ActionColumn, DatasetWriter, DEFAULT_BATCH_SIZE, type ObsColumn } from "./datasetWriter.ts";
@@ -9,9 +11,18 @@ import { dataPolicy, type PolicyOptions } from "./policies.ts";
  *
  * Seeding: a root `Rng(seed)` first spawns the policy's generator, then draws one reset seed per episode, so
  * the same env, policy and seed give a byte-identical file.
- * Abort: when `signal` aborts, the episode in progress is finished and everything collected so far is saved
- * as a complete, valid dataset (`aborted: true` in its metadata); an error instead removes the temp file.
+ * Abort: the signal is checked between episodes and, inside an episode, every time the loop gives the event
+ * loop a turn (every `YIELD_EVERY_MS`), so collection stops within a moment whatever `steps` is. With
+ * `onAbort: "save"` (the default) everything collected so far is saved as a complete, valid dataset
+ * (`aborted: true` in its metadata; an episode still running is cut where it stands, a shorter truncated
+ * episode); with `onAbort: "discard"` nothing is saved. Either way, when nothing is saved `collect` throws
+ * `CollectionInterrupted`. An error removes the temp file; the target is only ever replaced whole.
  */
+
+/** Collection stopped by its abort signal with nothing saved (an interruption, not a failure). */
+export class CollectionInterrupted extends Error {
+  override name = "CollectionInterrupted";
+}
 
 export type StoreObs = "auto" | "always" | "never";
 /** `auto` stores observations of at most this many elements; pixels are rendered from states when sampling. */
@@ -30,6 +41,11 @@ export interface CollectOptions {
   storeObs?: StoreObs;
   onProgress?: (p: CollectProgress) => void;
   signal?: AbortSignal;
+  /**
+   * What an abort keeps: `save` (default) writes the episodes collected so far as a dataset marked
+   * `aborted`; `discard` writes nothing, for a caller that needs the full dataset or none.
+   */
+  onAbort?: "save" | "discard";
   /** Rows per record batch (memory bound of the writer). */
   batchSize?: number;
   /** Recorded in the metadata when the env has no `spec` (envs made without the registry). */
@@ -52,8 +68,9 @@ export interface CollectResult extends CollectProgress {
   aborted: boolean;
 }
 
-// How often the loop gives the event loop a turn (so an AbortSignal or a progress display can run).
-const YIELD_EVERY_MS = 50;
+// How often the loop gives the event loop a turn (so a signal handler or a progress display can run). A wrapper
+// such as the tsx CLI kills its child outright when a signal is not taken within about 60 ms.
+const YIELD_EVERY_MS = 20;
 
 export async function collectFromEnv(env: PlanningEnv, opts: CollectOptions): Promise<CollectResult> {
   const where = `collect(${opts.out})`;
@@ -66,8 +83,11 @@ export async function collectFromEnv(env: PlanningEnv, opts: CollectOptions): Pr
   if (!["auto", "always", "never"].includes(storeObs)) {
     throw new RangeError(`${where}: storeObs must be "auto", "always" or "never" (got ${String(storeObs)})`);
   }
-  if (opts.signal?.aborted)
-    throw new Error(`${where}: aborted before the first episode; nothing was written`);
+  const nothingWritten = (episodes: number) =>
+    new CollectionInterrupted(
+      `${where}: interrupted after ${episodes} of ${opts.episodes} episodes; nothing was written`,
+    );
+  if (opts.signal?.aborted) throw nothingWritten(0);
 
   const policy =
     typeof opts.policy === "string" ? dataPolicy(opts.policy, env, opts.policyOptions) : opts.policy;
@@ -83,6 +103,8 @@ export async function collectFromEnv(env: PlanningEnv, opts: CollectOptions): Pr
   let transitions = 0;
   let done = 0;
   let terminatedEpisodes = 0;
+  // An abort inside an episode ends it where it stands (the last episode saved is then shorter).
+  let cut = false;
   const progress = (): CollectProgress => ({
     episodes: done,
     frames,
@@ -136,16 +158,30 @@ export async function collectFromEnv(env: PlanningEnv, opts: CollectOptions): Pr
           t++;
           break;
         }
-        if ((t & 1023) === 1023) await maybeYield();
+        if ((t & 63) === 63) {
+          await maybeYield();
+          if (opts.signal?.aborted) {
+            t++;
+            cut = true;
+            break;
+          }
+        }
       }
       writer.append(e, t, state, null, cost, terminated, obsInfo.stored ? (obs as ArrayLike<number>) : null);
       frames = writer.numFrames;
       if (terminated) terminatedEpisodes++;
       done++;
+      if (cut) break;
+      await pauseForTest("collecting");
       await maybeYield();
     }
-    if (writer === null) throw new Error(`${where}: aborted before the first episode; nothing was written`);
-    const aborted = done < opts.episodes;
+    if (writer === null) throw nothingWritten(0);
+    const aborted = opts.signal?.aborted === true && (done < opts.episodes || cut);
+    if (aborted && opts.onAbort === "discard") {
+      writer.discard();
+      throw nothingWritten(done);
+    }
+    await pauseForTest("saving-dataset");
     writer.commit({
       numEpisodes: done,
       numFrames: frames,
@@ -158,7 +194,7 @@ export async function collectFromEnv(env: PlanningEnv, opts: CollectOptions): Pr
     return result;
   } catch (err) {
     writer?.discard();
-    throw err;
+    throw fileSystemError(err, opts.out, "write the dataset");
   }
 }
 

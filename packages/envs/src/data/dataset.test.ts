@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DataError, FileSystemError } from "@hjepa/errors";
 import { tableFromArrays, tableToIPC } from "apache-arrow";
 import { Rng } from "gymnasium-js";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -112,37 +113,54 @@ describe("Dataset.sampleSubTrajectories", () => {
   });
 
   it("rejects a window longer than every episode", () => {
+    expect(() => grid.sampleSubTrajectories(1, 99, new Rng(0))).toThrow(DataError);
     expect(() => grid.sampleSubTrajectories(1, 99, new Rng(0))).toThrow(
       /no episode has 99 frames \(the longest has 13\)/,
     );
   });
 });
 
+/** `openDataset(path)` throws a one-line DataError naming `path`. */
+function refused(path: string): Error {
+  let error: Error | null = null;
+  try {
+    openDataset(path);
+  } catch (e) {
+    error = e as Error;
+  }
+  expect(error).toBeInstanceOf(DataError);
+  expect(error?.message.startsWith(`${path}: `)).toBe(true);
+  expect(error?.message).not.toContain("\n");
+  return error as Error;
+}
+
 describe("openDataset errors", () => {
   it("names the file for a truncated, corrupted, foreign or missing file", () => {
     const bytes = readFileSync(join(dir, "grid.arrow"));
     const cut = join(dir, "cut.arrow");
     writeFileSync(cut, bytes.subarray(0, bytes.length - 100));
+    refused(cut);
     expect(() => openDataset(cut)).toThrow(
       `${cut}: not a complete Arrow IPC file (expected the magic ARROW1 at the start and at the end; the file is ${bytes.length - 100} bytes, so it looks truncated)`,
     );
 
     const text = join(dir, "text.arrow");
     writeFileSync(text, "episode,step\n0,0\n");
-    expect(() => openDataset(text)).toThrow(`${text}: not a complete Arrow IPC file`);
+    expect(refused(text).message).toMatch(/not a complete Arrow IPC file/);
 
     // Garbage in the footer (just before its length and the closing magic).
     const bad = Buffer.from(bytes);
     bad.fill(0x7f, bad.length - 200, bad.length - 10);
     const badPath = join(dir, "bad.arrow");
     writeFileSync(badPath, bad);
-    expect(() => openDataset(badPath)).toThrow(new RegExp(`^${badPath}: `));
+    refused(badPath);
 
     // Garbage inside a record batch's values: valid Arrow, caught by the checksum.
     const flipped = Buffer.from(bytes);
     flipped.fill(0x7f, 1000, 1100);
     const flippedPath = join(dir, "flipped.arrow");
     writeFileSync(flippedPath, flipped);
+    refused(flippedPath);
     expect(() => openDataset(flippedPath)).toThrow(
       /flipped.arrow: corrupted data \(CRC-32 of the first \d+ bytes is \d+, the metadata expects \d+\)/,
     );
@@ -153,6 +171,12 @@ describe("openDataset errors", () => {
       `${foreign}: no 'hjepa' schema metadata; expected a dataset written by collect`,
     );
 
-    expect(() => openDataset(join(dir, "none.arrow"))).toThrow(/none.arrow: cannot read dataset \(ENOENT\)/);
+    refused(foreign);
+
+    expect(() => openDataset(join(dir, "none.arrow"))).toThrow(FileSystemError);
+    expect(() => openDataset(join(dir, "none.arrow"))).toThrow(
+      /none.arrow: cannot read the dataset \(no such file or folder, ENOENT\)/,
+    );
+    expect(() => openDataset(dir)).toThrow(FileSystemError);
   });
 });

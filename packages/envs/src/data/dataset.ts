@@ -1,3 +1,4 @@
+import { DataError } from "@hjepa/errors";
 import type { Rng } from "gymnasium-js";
 
 /**
@@ -5,7 +6,7 @@ import type { Rng } from "gymnasium-js";
  * Frames of one episode are consecutive rows; a window never crosses an episode boundary.
  */
 
-export class DatasetError extends Error {
+export class DatasetError extends DataError {
   override name = "DatasetError";
 }
 
@@ -142,7 +143,8 @@ export class Dataset implements DatasetColumns {
     const total = (cum[e1] as number) - base;
     if (total === 0) {
       const longest = this.episodeLengths.reduce((a, b) => Math.max(a, b), 0);
-      throw new RangeError(
+      // The dataset does not fit what reads it (a horizon longer than its episodes): the user can fix that.
+      throw new DatasetError(
         `${this.path}: no episode has ${length} frames (the longest has ${longest}); use a shorter length`,
       );
     }

@@ -1,6 +1,9 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
 import { crc32 } from "node:zlib";
+import { fileSystemError } from "@hjepa/errors";
+import { ensureFolder } from "@hjepa/experiment/atomicWrite";
+import { removeOnExit, removeStaleTemps, tempPathFor } from "@hjepa/experiment/crashSafety";
 import {
   Bool,
   type Data,
@@ -26,6 +29,8 @@ import {
  * nothing accumulates in memory. The footer's schema carries the metadata, so values known only at the end
  * (frame and episode counts) are in it too. Everything goes to a temp file beside the target, renamed over the
  * target by `commit()`; `discard()` removes it, so a failed or interrupted run never leaves a partial dataset.
+ * A process that exits mid-write removes its temp file on exit; one killed outright (SIGKILL) leaves it, and the
+ * next writer to the same target removes it (see `@hjepa/experiment/crashSafety`).
  * Arrow has no checksum of its own: the metadata's `checksum` is the CRC-32 of the file's first `bytes` bytes
  * (everything before the end-of-stream marker and footer), checked by `openDataset`.
  */
@@ -68,7 +73,7 @@ class FdFileWriter extends RecordBatchFileWriter {
   }
 }
 
-let tempCounter = 0;
+const WRITING = "write the dataset";
 
 export class DatasetWriter {
   readonly path: string;
@@ -91,6 +96,7 @@ export class DatasetWriter {
   private frames = 0;
   private batches = 0;
   private open = true;
+  private readonly keepTempUntilExit: () => void;
 
   constructor(
     path: string,
@@ -146,9 +152,23 @@ export class DatasetWriter {
     }
     this.schema = new Schema(fields, new Map([[METADATA_KEY, JSON.stringify(this.meta)]]));
 
-    mkdirSync(dirname(path), { recursive: true });
-    this.tempPath = join(dirname(path), `.${basename(path)}.${process.pid}-${tempCounter++}.tmp`);
-    this.writer.fd = openSync(this.tempPath, "w");
+    try {
+      ensureFolder(dirname(path));
+      // A folder as the target is refused now, not after collecting everything (the final rename would fail).
+      if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+        throw Object.assign(new Error(`EISDIR: ${path} is a folder`), { code: "EISDIR" });
+      }
+    } catch (e) {
+      throw fileSystemError(e, path, WRITING);
+    }
+    removeStaleTemps(dirname(path), path);
+    this.tempPath = tempPathFor(path);
+    try {
+      this.writer.fd = openSync(this.tempPath, "w");
+    } catch (e) {
+      throw fileSystemError(e, path, WRITING);
+    }
+    this.keepTempUntilExit = removeOnExit(this.tempPath);
     this.writer.reset(undefined, this.schema);
   }
 
@@ -245,7 +265,11 @@ export class DatasetWriter {
     }
     const data = makeData({ type: new Struct(this.schema.fields), length: n, children });
     // The write is synchronous (FdFileWriter), so the buffers can be reused right after.
-    this.writer.write(new RecordBatch(this.schema, data));
+    try {
+      this.writer.write(new RecordBatch(this.schema, data));
+    } catch (e) {
+      throw fileSystemError(e, this.path, WRITING);
+    }
     this.terminated.fill(0);
     this.rows = 0;
     this.batches++;
@@ -269,9 +293,10 @@ export class DatasetWriter {
       closeSync(this.writer.fd);
       this.open = false;
       renameSync(this.tempPath, this.path);
+      this.keepTempUntilExit();
     } catch (e) {
       this.discard();
-      throw e;
+      throw fileSystemError(e, this.path, WRITING);
     }
   }
 
@@ -286,5 +311,6 @@ export class DatasetWriter {
       }
     }
     rmSync(this.tempPath, { force: true });
+    this.keepTempUntilExit();
   }
 }

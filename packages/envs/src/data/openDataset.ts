@@ -1,22 +1,18 @@
 import { readFileSync } from "node:fs";
 import { crc32 } from "node:zlib";
+import { oneLine, onFileSystem } from "@hjepa/errors";
 import { type Data, DataType, type Table, tableFromIPC, type Vector } from "apache-arrow";
 import { Dataset, DatasetError, type DatasetMetadata } from "./dataset.ts";
 import { DATASET_FORMAT, DATASET_VERSION, METADATA_KEY } from "./datasetWriter.ts";
 
 const MAGIC = "ARROW1";
 
-/** Reads a whole dataset file; errors name the file and what was expected. */
+/**
+ * Reads a whole dataset file. A truncated, corrupted or foreign file is a `DatasetError` (a `DataError`) and a
+ * file the system cannot read a `FileSystemError`, each naming the file and what was expected, on one line.
+ */
 export function openDataset(path: string): Dataset {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? String(e);
-    throw new DatasetError(
-      `${path}: cannot read dataset (${code}); expected an Arrow IPC file written by collect`,
-    );
-  }
+  const bytes: Uint8Array = onFileSystem(path, "read the dataset", () => readFileSync(path));
   const head = Buffer.from(bytes.subarray(0, 6)).toString("latin1");
   const tail = Buffer.from(bytes.subarray(Math.max(0, bytes.length - 6))).toString("latin1");
   if (bytes.length < 12 || head !== MAGIC || tail !== MAGIC) {
@@ -30,7 +26,7 @@ export function openDataset(path: string): Dataset {
     table = tableFromIPC(bytes);
   } catch (e) {
     throw new DatasetError(
-      `${path}: corrupted Arrow IPC file (${(e as Error).message}); expected a dataset written by collect`,
+      `${path}: corrupted Arrow IPC file (${oneLine(String((e as Error)?.message ?? e))}); expected a dataset written by collect`,
     );
   }
   const raw = table.schema.metadata.get(METADATA_KEY);

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RunFolder } from "@hjepa/experiment";
@@ -78,6 +79,51 @@ describe("trainWorldModel", () => {
       .filter((m) => m.kind === "train")
       .map((m) => m.step);
     expect(steps).toEqual([10, 20]);
+  });
+
+  it("resuming a finished run changes nothing: no duplicate diagnostics, no new checkpoint", async () => {
+    const config = toyConfig({ train: { steps: 20, checkpointEvery: 10 }, diagnostics: { every: 10 } });
+    const run = RunFolder.create({ name: "finished", config, root: join(root, "runs") });
+    const diag = new Diagnostics(data, config.diagnostics, 11);
+    const diagnose = (m: Parameters<Diagnostics["run"]>[0]) =>
+      diag.run(m) as unknown as Record<string, unknown>;
+    const done = await trainWorldModel({ config, data, run, diagnose });
+    done.model.dispose();
+    expect(done.status).toBe("finished");
+    const files = () => ({
+      metrics: readFileSync(join(run.dir, "metrics.jsonl"), "utf8"),
+      checkpoints: readdirSync(run.checkpointsDir).sort(),
+      latest: readFileSync(join(run.checkpointsDir, "latest.json"), "utf8"),
+    });
+    const before = files();
+    expect(
+      run
+        .metrics()
+        .filter((r) => r.kind === "diagnostics")
+        .map((r) => r.step),
+    ).toEqual([10, 20]);
+    const again = await trainWorldModel({ config, data, run, resume: true, diagnose });
+    again.model.dispose();
+    expect(again.status).toBe("alreadyFinished");
+    expect(again.message).toMatch(/already finished \(trained 20 steps\); nothing to do/);
+    expect(again.lastDiagnostics).toMatchObject({ step: 20 });
+    expect(files()).toEqual(before);
+  });
+
+  it("resuming a run killed before its first checkpoint starts it over, to the uninterrupted result", async () => {
+    const config = toyConfig({ train: { steps: 12, checkpointEvery: 100 } });
+    const full = await trainWorldModel({ config, data });
+    full.model.dispose();
+    const run = RunFolder.create({ name: "early", config, root: join(root, "runs") });
+    run.logMetrics({ kind: "train", step: 10, loss: { total: 1 } });
+    // What a SIGKILL in the middle of saving leaves: a temp folder of a process that is gone.
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid as number;
+    mkdirSync(join(run.checkpointsDir, `.step-0000010.${dead}-0.tmp`));
+    const r = await trainWorldModel({ config, data, run, resume: true });
+    r.model.dispose();
+    expect(r.losses).toEqual(full.losses);
+    expect(run.metrics().map((m) => m.step)).toEqual([10, 12]);
+    expect(readdirSync(run.checkpointsDir).sort()).toEqual(["latest.json", "step-0000012"]);
   });
 
   it("round-trips a checkpoint and rejects a corrupted one with a clear error", async () => {

@@ -1,10 +1,13 @@
+import { CheckpointError } from "@hjepa/errors";
 import type { ExperimentConfig, RunFolder } from "@hjepa/experiment";
+import { pauseForTest, removeStaleTemps } from "@hjepa/experiment/crashSafety";
 import { tf } from "@hjepa/tensor";
 import { Rng } from "gymnasium-js";
 import type { WorldModelData } from "../data.ts";
 import { JepaWorldModel } from "../jepa.ts";
 import { Adam } from "./adam.ts";
 import {
+  hasStepFolders,
   latestCheckpoint,
   loadCheckpoint,
   pruneCheckpoints,
@@ -46,7 +49,8 @@ export interface TrainOptions {
 export interface TrainResult {
   model: JepaWorldModel;
   step: number;
-  status: "finished" | "interrupted" | "diverged";
+  /** `alreadyFinished`: resumed a run whose last checkpoint is the final step; nothing was written. */
+  status: "finished" | "alreadyFinished" | "interrupted" | "diverged";
   message: string;
   /** The total loss at every step run in this call. */
   losses: number[];
@@ -58,7 +62,8 @@ export interface TrainResult {
  * clipping, seeded batch sampling, EMA target updates, periodic checkpoints and diagnostics. A non-finite or
  * exploding loss stops training with a message and keeps the last good checkpoint; an abort (Ctrl-C) saves a
  * checkpoint. Resuming restores weights, optimizer moments and every random stream, so the continued run
- * reproduces the uninterrupted one exactly.
+ * reproduces the uninterrupted one exactly; resuming a run killed before its first checkpoint starts it over, and
+ * resuming a finished run changes nothing (status `alreadyFinished`).
  */
 export async function trainWorldModel(opts: TrainOptions): Promise<TrainResult> {
   const { config, data, run } = opts;
@@ -84,16 +89,40 @@ export async function trainWorldModel(opts: TrainOptions): Promise<TrainResult> 
   let elapsedBefore = 0;
   if (opts.resume) {
     if (!run) throw new Error("resume needs a run folder");
+    // Temp files of a process killed outright (SIGKILL) are never read; remove them.
+    removeStaleTemps(run.dir);
+    removeStaleTemps(run.checkpointsDir);
     const dir = latestCheckpoint(run.checkpointsDir);
-    if (!dir)
-      throw new Error(`${run.dir}: no checkpoint to resume from (checkpoints/latest.json is missing)`);
-    const state = await loadCheckpoint(dir, checkpointVars());
-    step = state.step;
-    adam.step = state.adamStep;
-    firstLoss = state.firstLoss;
-    elapsedBefore = state.elapsed;
-    sampleRng.setState(state.rngs.sample as never);
-    lossRng.setState(state.rngs.loss as never);
+    if (dir) {
+      const state = await loadCheckpoint(dir, checkpointVars());
+      step = state.step;
+      adam.step = state.adamStep;
+      firstLoss = state.firstLoss;
+      elapsedBefore = state.elapsed;
+      sampleRng.setState(state.rngs.sample as never);
+      lossRng.setState(state.rngs.loss as never);
+    } else if (hasStepFolders(run.checkpointsDir)) {
+      throw new CheckpointError(
+        `${run.checkpointsDir}: latest.json is missing but checkpoint folders exist; expected latest.json naming one`,
+      );
+    }
+    // The final checkpoint is saved after the final diagnostics, so a run with one has nothing left to do.
+    if (step >= train.steps) {
+      adam.dispose();
+      const last = run
+        .metrics()
+        .filter((r) => r.kind === "diagnostics")
+        .at(-1);
+      return {
+        model,
+        step,
+        status: "alreadyFinished",
+        message: `${run.dir} already finished (trained ${step} steps); nothing to do`,
+        losses: [],
+        lastDiagnostics: last ? Object.fromEntries(Object.entries(last).filter(([k]) => k !== "kind")) : null,
+      };
+    }
+    // Without a checkpoint (killed before the first one) the run starts over from step 0.
     run.truncateMetrics((r) => typeof r.step === "number" && r.step <= step);
   }
 
@@ -175,9 +204,13 @@ export async function trainWorldModel(opts: TrainOptions): Promise<TrainResult> 
       run?.logMetrics({ kind: "train", ...metrics, elapsed: elapsed() });
     opts.onProgress?.({ ...metrics, totalSteps: train.steps, elapsed: elapsed() });
     if (step % config.diagnostics.every === 0 && step !== train.steps) diagnose();
-    if (step % train.checkpointEvery === 0) await save();
+    // The final step's checkpoint comes after its diagnostics (below).
+    if (step % train.checkpointEvery === 0 && step !== train.steps) await save();
     // Let Ctrl-C handlers run between steps.
-    if (step % 10 === 0) await new Promise((r) => setImmediate(r));
+    if (step % 10 === 0) {
+      await pauseForTest("training");
+      await new Promise((r) => setImmediate(r));
+    }
   }
   if (status === "finished" && step === train.steps) diagnose();
   if (status !== "diverged") await save();
