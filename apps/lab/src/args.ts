@@ -1,48 +1,32 @@
-import { resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { InputError } from "./errors.ts";
+import { statSync } from "node:fs";
+import { extname, resolve } from "node:path";
+import { InputError } from "@hjepa/errors";
 
-type OptionSpec = Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }>;
-
-/** Parses a command's flags strictly: unknown flags and stray positionals are input errors. */
-export function parseFlags<O extends OptionSpec>(
+/** An integer flag within [min, max]; `fallback` when absent (absent and no fallback: required). */
+export function intFlag(
   command: string,
-  argv: string[],
-  options: O,
-  usage: string,
-): { values: { [K in keyof O]?: O[K]["type"] extends "boolean" ? boolean : string }; positionals: string[] } {
-  try {
-    const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
-    return { values: values as never, positionals };
-  } catch (e) {
-    throw new InputError(`hjepa ${command}: ${(e as Error).message.split("\n")[0]} (usage: ${usage})`);
+  name: string,
+  value: string | undefined,
+  fallback?: number,
+  { min = 1, max = Number.MAX_SAFE_INTEGER }: { min?: number; max?: number } = {},
+): number {
+  const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+  if (value === undefined) {
+    if (fallback === undefined)
+      throw new InputError(`hjepa ${command}: --${name} is required (an integer ${range})`);
+    return fallback;
   }
+  const n = value.trim() === "" ? Number.NaN : Number(value);
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new InputError(`hjepa ${command}: --${name} must be an integer ${range} (got "${value}")`);
+  }
+  return n;
 }
 
 export function required(command: string, name: string, value: string | undefined, what: string): string {
   if (value === undefined || value === "")
     throw new InputError(`hjepa ${command}: --${name} is required (${what})`);
   return value;
-}
-
-/** A positive (or non-negative) integer flag. */
-export function intFlag(
-  command: string,
-  name: string,
-  value: string | undefined,
-  fallback?: number,
-  { min = 1 }: { min?: number } = {},
-): number {
-  if (value === undefined) {
-    if (fallback === undefined)
-      throw new InputError(`hjepa ${command}: --${name} is required (an integer >= ${min})`);
-    return fallback;
-  }
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min) {
-    throw new InputError(`hjepa ${command}: --${name} must be an integer >= ${min} (got "${value}")`);
-  }
-  return n;
 }
 
 /** A point "x,y" (or "r,c" / "r,c,k"): comma-separated finite numbers. */
@@ -61,4 +45,26 @@ export function pointFlag(command: string, name: string, value: string | undefin
 /** User paths are relative to where the user ran `pnpm hjepa` (pnpm runs scripts from the package root). */
 export function userPath(p: string): string {
   return resolve(process.env.INIT_CWD ?? process.cwd(), p);
+}
+
+/**
+ * An output file named by a flag, checked before any work starts: it must end in `ext` and must not be an
+ * existing folder. (A parent that is a file, a full disk or a name too long are reported when writing.)
+ */
+export function outFile(command: string, name: string, value: string | undefined, ext: string): string {
+  const given = required(command, name, value, `a ${ext} file to write`);
+  if (extname(given).toLowerCase() !== ext)
+    throw new InputError(`hjepa ${command}: --${name} must be a ${ext} file (got "${given}")`);
+  const path = userPath(given);
+  if (isFolder(path))
+    throw new InputError(`hjepa ${command}: --${name} ${given} is a folder; expected a ${ext} file`);
+  return path;
+}
+
+export function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

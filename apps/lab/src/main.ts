@@ -1,79 +1,130 @@
-#!/usr/bin/env -S npx tsx
-import "@hjepa/envs";
-import { benchCommand } from "./commands/bench.ts";
-import { collectCommand } from "./commands/collect.ts";
-import { envsCommand } from "./commands/envs.ts";
-import { evalCommand, evalWorkerCommand } from "./commands/eval.ts";
-import { inspectCommand } from "./commands/inspect.ts";
-import { oracleCommand } from "./commands/oracle.ts";
-import { renderCommand } from "./commands/render.ts";
-import { startCommand } from "./commands/start.ts";
-import { tasksCommand } from "./commands/tasks.ts";
-import { trainCommand } from "./commands/train.ts";
-import { InputError } from "./errors.ts";
+/**
+ * The `hjepa` command line. Each command is loaded only when it runs (or shows its help), so commands that
+ * load no model start without TensorFlow.js. Input errors (typed `HjepaError`s) print one line and exit 2;
+ * anything else is a bug in hjepa and exits 1 with its stack trace.
+ */
+import { isHjepaError } from "@hjepa/errors";
+import { type Command, formatHelp, parseCommand, wantsHelp } from "./cli.ts";
+import { setVerbose } from "./output.ts";
+import { version } from "./version.ts";
 
-const COMMANDS: Record<string, { run: (argv: string[]) => void | Promise<void>; help: string }> = {
-  envs: { run: envsCommand, help: "list registered environments with their spaces" },
-  collect: { run: collectCommand, help: "collect offline trajectories into an Arrow dataset" },
-  render: { run: renderCommand, help: "render an environment to a PNG" },
-  oracle: { run: oracleCommand, help: "print the exact shortest-path length between two states" },
-  tasks: { run: tasksCommand, help: "build a task set of start-goal pairs binned by distance" },
+type Loader = () => Promise<{ command: Command }>;
+
+const COMMANDS: Record<string, { summary: string; load: Loader }> = {
+  envs: {
+    summary: "list registered environments with their spaces",
+    load: () => import("./commands/envs.ts"),
+  },
+  render: { summary: "render an environment to a PNG", load: () => import("./commands/render.ts") },
+  oracle: {
+    summary: "print the exact shortest-path length between two states",
+    load: () => import("./commands/oracle.ts"),
+  },
+  tasks: {
+    summary: "build a task set of start-goal pairs binned by distance",
+    load: () => import("./commands/tasks.ts"),
+  },
+  collect: {
+    summary: "collect offline trajectories into an Arrow dataset",
+    load: () => import("./commands/collect.ts"),
+  },
   train: {
-    run: trainCommand,
-    help: "train a world model from an experiment config (--resume RUN_DIR to continue)",
+    summary: "train a world model from an experiment config (or --resume a run)",
+    load: () => import("./commands/train.ts"),
+  },
+  inspect: {
+    summary: "print a run's status, checks and diagnostics table",
+    load: () => import("./commands/inspect.ts"),
   },
   eval: {
-    run: evalCommand,
-    help: "evaluate a trained run's agent on a task set (success, SPL, violations, ms/decision)",
+    summary: "evaluate a trained run's agent on a task set (success, SPL, violations, ms/decision)",
+    load: () => import("./commands/eval.ts"),
   },
-  inspect: { run: inspectCommand, help: "print a run's diagnostics table" },
   bench: {
-    run: benchCommand,
-    help: "benchmarks: env steps/s, data collection, matmul GFLOP/s, training ms/step",
+    summary: "benchmarks: start-up, env steps/s, data collection, matmul GFLOP/s, training ms/step",
+    load: () => import("./commands/bench.ts"),
   },
-  start: { run: startCommand, help: "the main job: list environments and render one" },
+  doctor: {
+    summary: "print what a bug report needs: versions, backends, cores, determinism checks",
+    load: () => import("./commands/doctor.ts"),
+  },
+  start: {
+    summary: "the main job: list environments and render one",
+    load: () => import("./commands/start.ts"),
+  },
 };
 
 function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
-  return `usage: hjepa <command> [flags]\n\n${Object.entries(COMMANDS)
-    .map(([k, v]) => `  ${k.padEnd(width)}  ${v.help}`)
-    .join("\n")}\n`;
+  return [
+    "usage: hjepa <command> [flags]        (hjepa <command> --help for its flags and an example)",
+    "",
+    ...Object.entries(COMMANDS).map(([k, v]) => `  ${k.padEnd(width)}  ${v.summary}`),
+    "",
+    "global flags: --help, --version, --verbose (details such as why a tensor backend was chosen)",
+    "",
+  ].join("\n");
 }
 
+/** Runs one command line; returns the exit code (0 ok, 2 bad input). A bug throws (exit 1 with its stack). */
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    process.stdout.write(usage());
-    return name === undefined ? 2 : 0;
+  const args = argv.filter((a, i) => !(a === "--verbose" && !argv.slice(0, i).includes("--")));
+  setVerbose(args.length !== argv.length);
+  const [name, ...rest] = args;
+  if (name === undefined) {
+    process.stderr.write(usage());
+    return 2;
   }
-  if (name === "eval-worker") {
-    await evalWorkerCommand();
+  if (name === "--help" || name === "-h" || name === "help") {
+    const topic = rest[0];
+    if (topic !== undefined && topic in COMMANDS) return main([topic, "--help"]);
+    process.stdout.write(usage());
     return 0;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  if (name === "--version" || name === "-V" || name === "version") {
+    process.stdout.write(`hjepa ${version()} (node ${process.version})\n`);
+    return 0;
+  }
+  if (name === "eval-worker") {
+    const { evalWorker } = await import("./eval/evaluate.ts");
+    await evalWorker();
+    return 0;
+  }
+  const entry = COMMANDS[name];
+  if (entry === undefined) {
     process.stderr.write(
-      `hjepa: unknown command "${name}" (expected one of: ${Object.keys(COMMANDS).join(", ")})\n`,
+      `hjepa: unknown command "${name}" (expected one of: ${Object.keys(COMMANDS).join(", ")}; see: hjepa --help)\n`,
     );
     return 2;
   }
+  const { command } = await entry.load();
+  if (wantsHelp(rest)) {
+    process.stdout.write(formatHelp(command.spec));
+    return 0;
+  }
   try {
-    await command.run(rest);
+    await command.run(parseCommand(command.spec, rest));
     return 0;
   } catch (e) {
-    if (e instanceof InputError) {
-      process.stderr.write(`${e.message}\n`);
-      return 2;
-    }
-    throw e;
+    if (!isHjepaError(e)) throw e;
+    const text = e.message.startsWith("hjepa ") ? e.message : `hjepa ${name}: ${e.message}`;
+    process.stderr.write(`${text}\n`);
+    return 2;
   }
 }
 
-// `pnpm hjepa inspect RUN | head` closes stdout early: that is not an error.
+// `hjepa inspect RUN | head` closes stdout early: that is not an error.
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {
   if (e.code === "EPIPE") process.exit(0);
   throw e;
 });
 
-process.exitCode = await main(process.argv.slice(2));
+try {
+  // A command may set its own exit code (1 for a diverged training run, 130 for an interrupt that saved nothing).
+  process.exitCode = (await main(process.argv.slice(2))) || process.exitCode;
+} catch (e) {
+  // A bug in hjepa: the stack trace goes to the report.
+  process.stderr.write(`hjepa: internal error (a bug; please report it with the output of: hjepa doctor)\n`);
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exitCode = 1;
+}

@@ -11,9 +11,11 @@ export interface ProgressOptions {
 }
 
 export class ProgressBar {
-  private readonly start = performance.now();
+  private start = performance.now();
   private last = 0;
   private done = 0;
+  /** Units done before this process started (a resumed run): not counted in the rate. */
+  private base = 0;
   private readonly stream: NodeJS.WriteStream;
   private readonly tty: boolean;
 
@@ -31,6 +33,13 @@ export class ProgressBar {
     this.draw(extra);
   }
 
+  /** This process starts at `done` (a resumed run): the rate and ETA count only the work done from here. */
+  startFrom(done: number): void {
+    this.base = done;
+    this.done = done;
+    this.start = performance.now();
+  }
+
   finish(extra = ""): void {
     this.done = Math.max(this.done, this.opts.total);
     this.draw(extra);
@@ -42,12 +51,12 @@ export class ProgressBar {
     const unit = this.opts.unit ?? "";
     const elapsed = (performance.now() - this.start) / 1000;
     const frac = total > 0 ? Math.min(1, this.done / total) : 1;
-    const rate = elapsed > 0 ? this.done / elapsed : 0;
+    const rate = elapsed > 0 ? (this.done - this.base) / elapsed : 0;
     const eta = rate > 0 ? (total - this.done) / rate : Number.NaN;
     const width = 24;
     const filled = Math.round(frac * width);
     const bar = `${"#".repeat(filled)}${"-".repeat(width - filled)}`;
-    const line = `${label} [${bar}] ${(frac * 100).toFixed(0).padStart(3)}% ${this.done}/${total}${unit} ${formatRate(rate)}${unit}/s elapsed ${formatDuration(elapsed)} eta ${formatDuration(eta)}${extra ? ` ${extra}` : ""}`;
+    const line = `${label} [${bar}] ${(frac * 100).toFixed(0).padStart(3)}% ${formatCount(this.done)}/${formatCount(total)}${unit} ${formatRate(rate)}${unit}/s elapsed ${formatDuration(elapsed)} eta ${formatDuration(eta)}${extra ? ` ${extra}` : ""}`;
     this.stream.write(this.tty ? `\r${line}\x1b[K` : `${line}\n`);
   }
 }
@@ -66,4 +75,9 @@ function formatRate(r: number): string {
   if (r >= 1e6) return `${(r / 1e6).toFixed(2)}M`;
   if (r >= 1e3) return `${(r / 1e3).toFixed(1)}k`;
   return r.toFixed(1);
+}
+
+/** An integer count with thousands separators (never in exponent notation). */
+export function formatCount(n: number): string {
+  return Number.isSafeInteger(n) ? n.toLocaleString("en-US") : String(n);
 }

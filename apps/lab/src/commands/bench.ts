@@ -5,14 +5,49 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { collect, HJEPA_ENVS } from "@hjepa/envs";
+import { HJEPA_ENVS } from "@hjepa/envs";
+import { InputError } from "@hjepa/errors";
 import { experimentSchema, findRepoRoot, loadConfig } from "@hjepa/experiment";
 import type { EncoderConfig } from "@hjepa/perception";
-import { benchMatmul, initTensors } from "@hjepa/tensor";
-import { benchEncoderStep, benchWorldModelStep, prepareData } from "@hjepa/world-model";
 import { type Env, make, Rng } from "gymnasium-js";
+import { defineCommand } from "../cli.ts";
 
-interface Row {
+const SECTIONS = ["startup", "envs", "collect", "tensors"] as const;
+type Section = (typeof SECTIONS)[number];
+
+export const command = defineCommand({
+  spec: {
+    name: "bench",
+    summary: "benchmarks: start-up, env steps/s, data collection, matmul GFLOP/s, training ms/step",
+    flags: {
+      quick: { type: "boolean", help: "a short smoke run (fewer repetitions, smaller sizes)" },
+      only: {
+        type: "string",
+        value: "SECTIONS",
+        default: SECTIONS.join(","),
+        help: `comma-separated sections to run: ${SECTIONS.join(", ")}`,
+      },
+    },
+    notes: [
+      "Benchmarks measure; tests assert behaviour. Run on an otherwise idle machine for stable numbers.",
+    ],
+    examples: ["hjepa bench", "hjepa bench --only startup,envs --quick"],
+  },
+  run: ({ values }) => benchRun(values.quick ?? false, sections(values.only)),
+});
+
+function sections(only: string | undefined): Set<Section> {
+  if (only === undefined) return new Set(SECTIONS);
+  const names = only.split(",").map((s) => s.trim());
+  const bad = names.filter((n) => !(SECTIONS as readonly string[]).includes(n));
+  if (bad.length > 0 || names.length === 0)
+    throw new InputError(
+      `hjepa bench: --only must list sections from ${SECTIONS.join(", ")} (got "${only}")`,
+    );
+  return new Set(names as Section[]);
+}
+
+export interface Row {
   what: string;
   value: string;
   target: string;
@@ -43,12 +78,15 @@ function fmt(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : n.toFixed(0);
 }
 
-/** Runs every benchmark and prints one table (`--quick` for a short smoke run). */
-export async function benchCommand(argv: string[]): Promise<void> {
-  const quick = argv.includes("--quick");
+/** Runs the chosen benchmarks and prints one table (`--quick` for a short smoke run). */
+async function benchRun(quick: boolean, only: Set<Section>): Promise<void> {
   const rows: Row[] = [];
   const seconds = quick ? 0.3 : 1.5;
-  for (const { id, obsModes } of HJEPA_ENVS) {
+  if (only.has("startup")) {
+    const { benchStartup } = await import("../startupBench.ts");
+    rows.push(...(await benchStartup({ quick })));
+  }
+  for (const { id, obsModes } of only.has("envs") ? HJEPA_ENVS : []) {
     for (const obsMode of obsModes) {
       // Raw env speed (no wrappers), then as `make` gives it (checker, order enforcing, time limit).
       const raw = make(id, { kwargs: { obsMode } }).unwrapped as Env<unknown, unknown>;
@@ -73,6 +111,18 @@ export async function benchCommand(argv: string[]): Promise<void> {
     }
   }
 
+  if (only.has("collect")) await benchCollect(quick, rows);
+  if (only.has("tensors")) await benchTensors(quick, rows);
+
+  const w0 = Math.max(...rows.map((r) => r.what.length), 4);
+  const w1 = Math.max(...rows.map((r) => r.value.length), 5);
+  console.log(`${"what".padEnd(w0)}  ${"value".padEnd(w1)}  target`);
+  console.log(`${"-".repeat(w0)}  ${"-".repeat(w1)}  ------`);
+  for (const r of rows) console.log(`${r.what.padEnd(w0)}  ${r.value.padEnd(w1)}  ${r.target}`);
+}
+
+async function benchCollect(quick: boolean, rows: Row[]): Promise<void> {
+  const { collect } = await import("@hjepa/envs/data");
   const dir = mkdtempSync(join(tmpdir(), "hjepa-bench-"));
   try {
     const transitions = quick ? 100_000 : 1_000_000;
@@ -98,7 +148,11 @@ export async function benchCommand(argv: string[]): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
 
+async function benchTensors(quick: boolean, rows: Row[]): Promise<void> {
+  const { benchMatmul, initTensors } = await import("@hjepa/tensor");
+  const { benchEncoderStep, benchWorldModelStep, prepareData } = await import("@hjepa/world-model");
   // Tensors: matmul throughput (plain and transposed, as every matmul gradient is) on each backend, stock and
   // patched wasm, and world-model training steps at the sizes the world-model issue names.
   const root = findRepoRoot();
@@ -155,10 +209,4 @@ export async function benchCommand(argv: string[]): Promise<void> {
       });
     }
   }
-
-  const w0 = Math.max(...rows.map((r) => r.what.length), 4);
-  const w1 = Math.max(...rows.map((r) => r.value.length), 5);
-  console.log(`${"what".padEnd(w0)}  ${"value".padEnd(w1)}  target`);
-  console.log(`${"-".repeat(w0)}  ${"-".repeat(w1)}  ------`);
-  for (const r of rows) console.log(`${r.what.padEnd(w0)}  ${r.value.padEnd(w1)}  ${r.target}`);
 }

@@ -1,49 +1,72 @@
-import { collect } from "@hjepa/envs";
-import { intFlag, parseFlags, required, userPath } from "../args.ts";
-import { openEnv } from "../envFlags.ts";
-import { InputError } from "../errors.ts";
+import { dataPolicyNames } from "@hjepa/envs";
+import { InputError } from "@hjepa/errors";
+import { intFlag, outFile } from "../args.ts";
+import { defineCommand } from "../cli.ts";
+import { ENV_FLAGS, openEnv } from "../envFlags.ts";
+import { handleInterrupts } from "../interrupt.ts";
 import { ProgressBar } from "../progress.ts";
 
-const USAGE =
-  "hjepa collect --env ID --episodes N --steps T --policy NAME --seed S --out FILE.arrow [--map FILE] [--obs MODE]";
-
 /** Collects offline trajectories into an Arrow IPC dataset, with a progress bar; Ctrl-C keeps what was saved. */
-export async function collectCommand(argv: string[]): Promise<void> {
-  const { values } = parseFlags(
-    "collect",
-    argv,
-    {
-      env: { type: "string" },
-      episodes: { type: "string" },
-      steps: { type: "string" },
-      policy: { type: "string" },
-      seed: { type: "string" },
-      out: { type: "string" },
-      map: { type: "string" },
-      obs: { type: "string" },
+export const command = defineCommand({
+  spec: {
+    name: "collect",
+    summary: "collect offline trajectories into an Arrow dataset",
+    flags: {
+      ...ENV_FLAGS,
+      episodes: { type: "string", value: "N", required: true, help: "number of episodes" },
+      steps: { type: "string", value: "T", required: true, help: "steps per episode" },
+      policy: {
+        type: "string",
+        value: "NAME",
+        required: true,
+        help: "data policy: uniform, momentum, or one the env provides (an unknown name lists them)",
+      },
+      seed: {
+        type: "string",
+        value: "S",
+        required: true,
+        help: "seed: the same seed gives a byte-identical file",
+      },
+      out: { type: "string", value: "FILE.arrow", required: true, help: "the dataset to write" },
     },
-    USAGE,
-  );
+    notes: [
+      "Ctrl-C (or SIGTERM) stops within seconds and saves a complete dataset of the episodes finished so far.",
+    ],
+    examples: [
+      "hjepa collect --env hjepa/TwoRooms-v0 --episodes 1000 --steps 100 --policy momentum --seed 0 --out two-rooms.arrow",
+    ],
+  },
+  run: ({ values }) => collectRun(values),
+});
+
+async function collectRun(values: {
+  env?: string;
+  map?: string;
+  obs?: string;
+  episodes?: string;
+  steps?: string;
+  policy?: string;
+  seed?: string;
+  out?: string;
+}): Promise<void> {
   const episodes = intFlag("collect", "episodes", values.episodes);
   const steps = intFlag("collect", "steps", values.steps);
   const seed = intFlag("collect", "seed", values.seed, undefined, { min: 0 });
-  const policy = required(
-    "collect",
-    "policy",
-    values.policy,
-    "a data policy: uniform, momentum, or one the env provides",
-  );
-  const out = userPath(required("collect", "out", values.out, "the dataset file to write, e.g. data.arrow"));
-  // Open the env once up front so a bad id, map or obs mode fails before anything is written.
-  const { env, kwargs } = openEnv("collect", values);
+  const out = outFile("collect", "out", values.out, ".arrow");
+  // Open the env once up front so a bad id, map, obs mode or policy fails before anything is written.
+  const { env, core, kwargs } = openEnv("collect", values);
   env.close();
+  const policy = values.policy as string;
+  const policies = dataPolicyNames(core);
+  if (!policies.includes(policy))
+    throw new InputError(`hjepa collect: --policy must be one of ${policies.join(", ")} (got "${policy}")`);
+  const { collect, CollectionInterrupted } = await import("@hjepa/envs/data");
 
   const controller = new AbortController();
-  const onSigint = () => {
-    process.stderr.write("\ninterrupted: finishing the current episode and saving what was collected...\n");
-    controller.abort();
-  };
-  process.once("SIGINT", onSigint);
+  const stopHandling = handleInterrupts({
+    stopping: () => "stopping and saving the episodes collected so far",
+    onStop: () => controller.abort(),
+  });
   const bar = new ProgressBar({ label: "collect", total: episodes * steps, unit: " steps" });
   try {
     const result = await collect(values.env as string, {
@@ -57,15 +80,19 @@ export async function collectCommand(argv: string[]): Promise<void> {
       onProgress: (p: { transitions: number; episodes: number }) =>
         bar.update(p.transitions, `episodes ${p.episodes}/${episodes}`),
     });
-    bar.finish();
+    // An interrupted bar stays where it stopped.
+    if (result.aborted) process.stderr.write("\n");
+    else bar.finish();
     console.log(
-      `wrote ${values.out}: ${result.episodes} episodes, ${result.frames} frames${controller.signal.aborted ? " (interrupted)" : ""}`,
+      `wrote ${values.out}: ${result.episodes} episodes, ${result.frames} frames${result.aborted ? ` (interrupted: ${result.episodes} of ${episodes} episodes)` : ""}`,
     );
   } catch (e) {
-    if (/policy/i.test((e as Error).message))
-      throw new InputError(`hjepa collect: --policy ${policy}: ${(e as Error).message}`);
-    throw e;
+    if (!(e instanceof CollectionInterrupted)) throw e;
+    process.stderr.write(
+      "\nhjepa collect: interrupted before the first episode ended; nothing was written\n",
+    );
+    process.exitCode = 130;
   } finally {
-    process.off("SIGINT", onSigint);
+    stopHandling();
   }
 }

@@ -1,13 +1,22 @@
 import { HJEPA_ENVS } from "@hjepa/envs";
 import { make, registeredIds } from "gymnasium-js";
-import { parseFlags } from "../args.ts";
-
-const USAGE = "hjepa envs [--all]";
+import { defineCommand } from "../cli.ts";
 
 /** Lists registered environment ids, one per line, with their action and observation spaces. */
-export function envsCommand(argv: string[]): void {
-  const { values } = parseFlags("envs", argv, { all: { type: "boolean" } }, USAGE);
-  const ids = registeredIds().filter((id) => values.all || id.startsWith("hjepa/"));
+export const command = defineCommand({
+  spec: {
+    name: "envs",
+    summary: "list registered environments with their action and observation spaces",
+    flags: { all: { type: "boolean", help: "also list gymnasium-js's own test environments" } },
+    examples: ["hjepa envs"],
+  },
+  run({ values }) {
+    console.log(envsTable(values.all ?? false));
+  },
+});
+
+export function envsTable(all: boolean): string {
+  const ids = registeredIds().filter((id) => all || id.startsWith("hjepa/"));
   const rows = ids.map((id) => {
     const env = make(id);
     try {
@@ -23,6 +32,7 @@ export function envsCommand(argv: string[]): void {
     }
   });
   const width = Math.max(0, ...rows.map((r) => (r[0] as string).length));
-  for (const r of rows)
-    console.log([(r[0] as string).padEnd(width), ...r.slice(1).filter(Boolean)].join("  "));
+  return rows
+    .map((r) => [(r[0] as string).padEnd(width), ...r.slice(1).filter(Boolean)].join("  "))
+    .join("\n");
 }

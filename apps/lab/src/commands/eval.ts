@@ -1,96 +1,130 @@
 import { mkdirSync } from "node:fs";
 import { basename, join } from "node:path";
-import { loadTaskSet } from "@hjepa/envs";
-import { RunFolder } from "@hjepa/experiment";
-import { initTensors } from "@hjepa/tensor";
-import { intFlag, parseFlags, required, userPath } from "../args.ts";
-import { InputError } from "../errors.ts";
-import { defaultWorkers, drawEpisodes, evaluate, evalWorker, writeResults } from "../eval/evaluate.ts";
-import { formatTable } from "../eval/report.ts";
+import { InputError } from "@hjepa/errors";
+import { intFlag, required, userPath } from "../args.ts";
+import { defineCommand } from "../cli.ts";
+import { backendLine } from "../output.ts";
 import { ProgressBar } from "../progress.ts";
 
-const USAGE =
-  "hjepa eval --run RUN_DIR --tasks TASKS.json [--planner NAME] [--set path=value ...] [--name NAME] [--workers N] [--limit N] [--pictures N]";
+/** An evaluation's name becomes a folder under RUN_DIR/eval: one plain path segment, nothing that climbs out. */
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 /**
  * Evaluates a trained run on a saved task set with the config's agent (step budget, planning budget, planner),
  * writes `RUN_DIR/eval/<name>/results.json` and pictures, and prints success (95% CI), SPL, violations and
  * planning time per distance bin.
  */
-export async function evalCommand(argv: string[]): Promise<void> {
-  const { values } = parseFlags(
-    "eval",
-    argv,
-    {
-      run: { type: "string" },
-      tasks: { type: "string" },
-      planner: { type: "string" },
-      set: { type: "string", multiple: true },
-      name: { type: "string" },
-      workers: { type: "string" },
-      limit: { type: "string" },
-      pictures: { type: "string" },
+export const command = defineCommand({
+  spec: {
+    name: "eval",
+    summary: "evaluate a trained run's agent on a task set (success, SPL, violations, ms/decision)",
+    flags: {
+      run: { type: "string", value: "RUN_DIR", required: true, help: "a run folder made by hjepa train" },
+      tasks: { type: "string", value: "TASKS.json", required: true, help: "a task set made by hjepa tasks" },
+      planner: {
+        type: "string",
+        value: "NAME",
+        default: "the run's agent.planner",
+        help: "planner: cem, mppi, gradient, categorical-cem, beam, graph",
+      },
+      set: {
+        type: "string",
+        multiple: true,
+        value: "path=value",
+        help: "override the run's config for this evaluation, e.g. agent.horizon=32",
+      },
+      name: {
+        type: "string",
+        value: "NAME",
+        default: "<planner>-<task set>",
+        help: "the results folder RUN_DIR/eval/NAME (letters, digits, . _ -)",
+      },
+      workers: { type: "string", value: "N", default: "one per core, up to 4", help: "worker processes" },
+      limit: { type: "string", value: "N", help: "evaluate only the first N tasks" },
+      pictures: { type: "string", value: "N", default: "3", help: "episode pictures to draw" },
     },
-    USAGE,
-  );
+    notes: [
+      "Ctrl-C stops the evaluation and its workers within seconds; nothing is written for a stopped one.",
+    ],
+    examples: [
+      "hjepa eval --run runs/two-rooms --tasks configs/tasks/two-rooms.json",
+      "hjepa eval --run runs/two-rooms --tasks configs/tasks/two-rooms.json --planner cem --set agent.budget=4096",
+    ],
+  },
+  run: ({ values }) => evalRun(values),
+});
+
+async function evalRun(values: {
+  run?: string;
+  tasks?: string;
+  planner?: string;
+  set?: string[];
+  name?: string;
+  workers?: string;
+  limit?: string;
+  pictures?: string;
+}): Promise<void> {
   const runDir = userPath(required("eval", "run", values.run, "a trained run folder"));
   const tasksPath = userPath(required("eval", "tasks", values.tasks, "a task set from `hjepa tasks`"));
-  const overrides = (values.set as unknown as string[] | undefined) ?? [];
   const limit = values.limit === undefined ? undefined : intFlag("eval", "limit", values.limit);
   const pictures = intFlag("eval", "pictures", values.pictures, 3, { min: 0 });
-  let run: RunFolder;
-  try {
-    run = RunFolder.open(runDir);
-  } catch (e) {
-    throw new InputError(`hjepa eval: --run: ${(e as Error).message}`);
-  }
-  const req = { runDir, tasksPath, planner: values.planner, overrides, limit };
-  const tensors = await initTensors({ backend: run.config<{ backend?: "auto" }>().backend ?? "auto" });
-  let outcome: Awaited<ReturnType<typeof evaluate>>;
-  let bar: ProgressBar | null = null;
-  let done = 0;
-  try {
-    const tasks = loadTaskSet(tasksPath).tasks.length;
-    const total = Math.min(tasks, limit ?? tasks);
-    const workers =
-      values.workers === undefined ? defaultWorkers(total) : intFlag("eval", "workers", values.workers);
-    const planner = values.planner ?? run.config<{ agent?: { planner?: string } }>().agent?.planner ?? "mppi";
-    console.log(
-      `evaluating ${basename(runDir)} on ${total} tasks with ${planner} (backend ${tensors.backend}, ${workers} worker${workers > 1 ? "s" : ""})`,
+  const workersFlag =
+    values.workers === undefined ? undefined : intFlag("eval", "workers", values.workers, 1, { max: 64 });
+  if (values.name !== undefined && !NAME.test(values.name))
+    throw new InputError(
+      `hjepa eval: --name must be a plain folder name of letters, digits, . _ - (got "${values.name}")`,
     );
-    bar = new ProgressBar({ label: "eval", total, unit: " episodes" });
+  const req = { runDir, tasksPath, planner: values.planner, overrides: values.set ?? [], limit };
+
+  // Everything the user gave is checked before anything is announced, loaded or written.
+  const { checkEval, defaultWorkers, drawEpisodes, evaluate, stopWorkers, writeResults } = await import(
+    "../eval/evaluate.ts"
+  );
+  const checked = checkEval(req);
+  const total = Math.min(checked.set.tasks.length, limit ?? checked.set.tasks.length);
+  const workers = workersFlag ?? defaultWorkers(total);
+  const name = values.name ?? `${checked.config.agent.planner}-${basename(tasksPath).replace(/\.json$/, "")}`;
+
+  const { initTensors } = await import("@hjepa/tensor");
+  const tensors = await initTensors({ backend: checked.config.backend });
+  console.log(
+    `evaluating ${basename(runDir)} on ${total} tasks with ${checked.config.agent.planner} (${backendLine(tensors)}, ${workers} worker${workers > 1 ? "s" : ""})`,
+  );
+  const onSignal = () => {
+    process.stderr.write("\ninterrupted: stopping the evaluation (nothing is written)\n");
+    stopWorkers();
+    process.exit(130);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    const bar = new ProgressBar({ label: "eval", total, unit: " episodes" });
+    let done = 0;
     let successes = 0;
-    outcome = await evaluate(req, {
+    const outcome = await evaluate(req, {
       workers,
       onEpisode: (r) => {
         done += 1;
         if (r.success) successes += 1;
-        bar?.update(done, `success ${successes}/${done}`);
+        bar.update(done, `success ${successes}/${done}`);
       },
     });
-  } catch (e) {
-    const msg = (e as Error).message;
-    if (/tasks are for|task set|--set|config\.json|no checkpoint|ENOENT|unknown planner/i.test(msg))
-      throw new InputError(`hjepa eval: ${msg}`);
-    throw e;
+    bar.finish();
+    const dir = join(runDir, "eval", name);
+    mkdirSync(dir, { recursive: true });
+    const file = writeResults(dir, outcome, {
+      run: runDir,
+      tasks: tasksPath,
+      backend: tensors.backend,
+      createdAt: new Date().toISOString(),
+    });
+    const pics = await drawEpisodes(outcome, dir, pictures);
+    outcome.model.dispose();
+    const { formatTable } = await import("../eval/report.ts");
+    console.log(formatTable(outcome.summaries));
+    console.log(`results: ${file}${pics.length ? `; pictures: ${pics.length} in ${dir}` : ""}`);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
   }
-  bar?.finish();
-  const name = values.name ?? `${outcome.config.agent.planner}-${basename(tasksPath).replace(/\.json$/, "")}`;
-  const dir = join(runDir, "eval", name);
-  mkdirSync(dir, { recursive: true });
-  const file = writeResults(dir, outcome, {
-    run: runDir,
-    tasks: tasksPath,
-    backend: tensors.backend,
-    createdAt: new Date().toISOString(),
-  });
-  const pics = await drawEpisodes(outcome, dir, pictures);
-  outcome.model.dispose();
-  console.log(formatTable(outcome.summaries));
-  console.log(`results: ${file}${pics.length ? `; pictures: ${pics.length} in ${dir}` : ""}`);
-}
-
-/** Hidden command: a worker process of `hjepa eval`. */
-export async function evalWorkerCommand(): Promise<void> {
-  await evalWorker();
 }

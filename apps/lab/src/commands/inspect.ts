@@ -1,28 +1,29 @@
 import { RunFolder } from "@hjepa/experiment";
-import { parseFlags, userPath } from "../args.ts";
-import { InputError } from "../errors.ts";
-
-const USAGE = "hjepa inspect RUN_DIR";
+import { userPath } from "../args.ts";
+import { defineCommand } from "../cli.ts";
 
 /** Prints a run's status and its diagnostics table (one row per diagnostics record in metrics.jsonl). */
-export function inspectCommand(argv: string[]): void {
-  const { positionals } = parseFlags("inspect", argv, {}, USAGE);
-  if (positionals.length !== 1)
-    throw new InputError(`hjepa inspect: expected one run folder (usage: ${USAGE})`);
-  let run: RunFolder;
-  try {
-    run = RunFolder.open(userPath(positionals[0] as string));
-  } catch (e) {
-    throw new InputError(`hjepa inspect: ${(e as Error).message}`);
-  }
-  const m = run.manifest;
-  console.log(`run ${run.dir}`);
-  console.log(
-    `status ${m.status}; backend ${m.backend}; started ${m.startedAt}; ended ${m.endedAt ?? "-"}; commit ${m.git.commit?.slice(0, 10) ?? "-"}${m.git.dirty ? " (dirty)" : ""}`,
-  );
-  for (const note of m.notes) console.log(`note: ${note}`);
-  printDiagnostics(run);
-}
+export const command = defineCommand({
+  spec: {
+    name: "inspect",
+    summary: "print a run's status, integrity check and diagnostics table",
+    positionals: [{ name: "RUN_DIR", help: "a run folder made by hjepa train" }],
+    flags: {},
+    examples: ["hjepa inspect runs/2026-12-01-two-rooms-1a2b3c4"],
+  },
+  async run({ positionals }) {
+    const run = RunFolder.open(userPath(positionals[0] as string));
+    const m = run.manifest;
+    console.log(`run ${run.dir}`);
+    console.log(
+      `status ${m.status}; backend ${m.backend}; started ${m.startedAt}; ended ${m.endedAt ?? "-"}; commit ${m.git.commit?.slice(0, 10) ?? "-"}${m.git.dirty ? " (dirty)" : ""}`,
+    );
+    for (const note of m.notes) console.log(`note: ${note}`);
+    const { checkRunFiles } = await import("../runCheck.ts");
+    console.log(`files: ${await checkRunFiles(run)}`);
+    printDiagnostics(run);
+  },
+});
 
 interface DiagRecord {
   step: number;

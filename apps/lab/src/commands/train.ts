@@ -1,125 +1,202 @@
-import {
-  ConfigError,
-  type ExperimentConfig,
-  experimentSchema,
-  findRepoRoot,
-  loadConfig,
-  RunFolder,
-  validateConfig,
-} from "@hjepa/experiment";
-import { initTensors } from "@hjepa/tensor";
-import { Diagnostics, formatDiagnostics, prepareData, trainWorldModel } from "@hjepa/world-model";
-import { parseFlags, userPath } from "../args.ts";
-import { InputError } from "../errors.ts";
+import { existsSync } from "node:fs";
+import { InputError, oneLine } from "@hjepa/errors";
+import { type ExperimentConfig, findRepoRoot, loadConfig, RunFolder } from "@hjepa/experiment";
+import type { Diagnostics, formatDiagnostics, trainWorldModel, WorldModelData } from "@hjepa/world-model";
+import { userPath } from "../args.ts";
+import { defineCommand } from "../cli.ts";
+import { checkConfigEnv } from "../envFlags.ts";
+import { handleInterrupts } from "../interrupt.ts";
+import { backendLine } from "../output.ts";
 import { ProgressBar } from "../progress.ts";
 import { printDiagnostics } from "./inspect.ts";
-
-const USAGE = "hjepa train --config FILE [--set path=value ...] [--out DIR] | hjepa train --resume RUN_DIR";
 
 /**
  * Trains a world model from an experiment config into a run folder, with a progress bar; Ctrl-C saves a
  * checkpoint and exits cleanly; `--resume RUN_DIR` continues the run to the same result as an uninterrupted one.
  */
-export async function trainCommand(argv: string[]): Promise<void> {
-  const { values } = parseFlags(
-    "train",
-    argv,
-    {
-      config: { type: "string" },
-      set: { type: "string", multiple: true },
-      out: { type: "string" },
-      resume: { type: "string" },
+export const command = defineCommand({
+  spec: {
+    name: "train",
+    summary: "train a world model from an experiment config (or --resume a run)",
+    flags: {
+      config: { type: "string", value: "FILE", help: "an experiment config (configs/experiments/*.json)" },
+      set: {
+        type: "string",
+        multiple: true,
+        value: "path=value",
+        help: "override a config field, e.g. train.steps=2000 or model.encoder.dim=32",
+      },
+      out: {
+        type: "string",
+        value: "DIR",
+        default: "runs/<date>-<name>-<hash>",
+        help: "the run folder to create",
+      },
+      resume: {
+        type: "string",
+        value: "RUN_DIR",
+        help: "continue an interrupted run (same result as uninterrupted)",
+      },
     },
-    USAGE,
-  );
-  const sets = (values.set as unknown as string[] | undefined) ?? [];
-  if ((values.config === undefined) === (values.resume === undefined)) {
+    notes: [
+      "Give exactly one of --config or --resume. Ctrl-C (or SIGTERM) saves a checkpoint; --resume continues it.",
+      "A relative env.kwargs.mapFile in the config is resolved against the current folder.",
+    ],
+    examples: [
+      "hjepa train --config configs/experiments/two-rooms.json",
+      "hjepa train --config configs/experiments/two-rooms.json --set train.steps=500 --out runs/quick",
+      "hjepa train --resume runs/2026-12-01-two-rooms-1a2b3c4",
+    ],
+  },
+  run: ({ values }) => trainRun(values),
+});
+
+async function trainRun(values: {
+  config?: string;
+  set?: string[];
+  out?: string;
+  resume?: string;
+}): Promise<void> {
+  const sets = values.set ?? [];
+  if ((values.config === undefined) === (values.resume === undefined))
     throw new InputError(
-      `hjepa train: give exactly one of --config FILE or --resume RUN_DIR (usage: ${USAGE})`,
+      "hjepa train: give exactly one of --config FILE or --resume RUN_DIR (see: hjepa train --help)",
     );
-  }
+  // The schema with the registries' checks (planner names and options): loads the actor, so only here.
+  const { fullExperimentSchema } = await import("@hjepa/configurator");
   let config: ExperimentConfig;
   let run: RunFolder | null = null;
-  try {
-    if (values.resume !== undefined) {
-      if (sets.length > 0 || values.out !== undefined)
-        throw new InputError("hjepa train: --resume takes no --set or --out (the run keeps its config)");
-      run = RunFolder.open(userPath(values.resume));
-      config = validateConfig(experimentSchema, run.config(), `${values.resume}/config.json`);
-    } else {
-      config = loadConfig(userPath(values.config as string), experimentSchema, sets);
-    }
-  } catch (e) {
-    if (
-      e instanceof ConfigError ||
-      e instanceof InputError ||
-      /not a run folder|--set/.test((e as Error).message)
-    ) {
-      throw new InputError(e instanceof InputError ? e.message : `hjepa train: ${(e as Error).message}`);
-    }
-    throw e;
+  if (values.resume !== undefined) {
+    if (sets.length > 0 || values.out !== undefined)
+      throw new InputError("hjepa train: --resume takes no --set or --out (the run keeps its config)");
+    run = RunFolder.open(userPath(values.resume));
+    config = run.validConfig(fullExperimentSchema);
+  } else {
+    config = resolveMapFile(loadConfig(userPath(values.config as string), fullExperimentSchema, sets));
+  }
+  const source = values.resume !== undefined ? `${values.resume}/config.json` : (values.config as string);
+  checkConfigEnv(source, config.env.id, { ...config.env.kwargs, ...config.data.collectKwargs });
+  if (values.out !== undefined && existsSync(userPath(values.out)))
+    throw new InputError(`hjepa train: --out ${values.out} already exists; expected a new run folder`);
+  if (run?.manifest.status === "finished") {
+    // Nothing to continue: the run folder is left exactly as it is.
+    console.log(
+      `${values.resume}: already finished; nothing to do (hjepa inspect ${values.resume} shows it)`,
+    );
+    return;
   }
 
+  const { initTensors } = await import("@hjepa/tensor");
+  const { Diagnostics, formatDiagnostics, prepareData, trainWorldModel } = await import("@hjepa/world-model");
+  const { CollectionInterrupted } = await import("@hjepa/envs/data");
   const root = findRepoRoot(process.env.INIT_CWD ?? process.cwd());
   const tensors = await initTensors({ backend: config.backend });
-  console.log(`backend: ${tensors.backend} (${tensors.reason})`);
+  console.log(backendLine(tensors));
 
   const controller = new AbortController();
-  let firstInterrupt = 0;
-  const onSigint = () => {
-    // A terminal's Ctrl-C reaches both tsx and node, and tsx relays it: one keypress can arrive twice.
-    const now = Date.now();
-    if (firstInterrupt > 0) {
-      if (now - firstInterrupt > 1000) process.exit(130);
-      return;
-    }
-    firstInterrupt = now;
-    process.stderr.write(
-      "\ninterrupted: saving a checkpoint and stopping (Ctrl-C again to quit at once)...\n",
-    );
-    controller.abort();
-  };
-  process.on("SIGINT", onSigint);
-  process.on("SIGTERM", onSigint);
+  let stage: "collect" | "train" = "collect";
+  const stopHandling = handleInterrupts({
+    stopping: () =>
+      stage === "collect"
+        ? "stopping the collection (a partial dataset is not kept; the next run collects it again)"
+        : "saving a checkpoint and stopping (--resume continues it)",
+    onStop: () => controller.abort(),
+    onQuit: () => {
+      if (run?.manifest.status === "running")
+        run.finish(
+          "interrupted",
+          "quit at once by a second interrupt; --resume continues from the last checkpoint",
+        );
+    },
+  });
   try {
     let collectBar: ProgressBar | null = null;
-    const { data, path, collected } = await prepareData(config, {
-      root,
-      signal: controller.signal,
-      onCollectProgress: (done, total) => {
-        collectBar ??= new ProgressBar({ label: "collect", total, unit: " steps" });
-        collectBar.update(done);
-      },
-    });
+    let prepared: Awaited<ReturnType<typeof prepareData>>;
+    try {
+      prepared = await prepareData(config, {
+        root,
+        signal: controller.signal,
+        onCollectProgress: (done, total) => {
+          collectBar ??= new ProgressBar({ label: "collect", total, unit: " steps" });
+          collectBar.update(done);
+        },
+      });
+    } catch (e) {
+      if (!(e instanceof CollectionInterrupted)) throw e;
+      process.stderr.write(
+        `\nhjepa train: ${e.message}; run the same command again to collect the dataset\n`,
+      );
+      process.exitCode = 130;
+      return;
+    }
+    const { data, path, collected, replaced } = prepared;
     (collectBar as ProgressBar | null)?.finish();
+    if (replaced !== null)
+      console.log(`dataset: the cached ${path} was not used (${replaced}); collected it again`);
     console.log(
       `dataset: ${path}${collected ? " (collected now)" : ""} — ${data.dataset.numEpisodes} episodes, ${data.dataset.numFrames} frames`,
     );
 
-    run ??= RunFolder.create({
-      name: config.name,
-      config,
-      root: userPath("runs"),
-      out: values.out === undefined ? undefined : userPath(values.out),
-      backend: tensors.backend,
-      seeds: { train: config.seed, data: config.data.seed },
-    });
+    stage = "train";
+    if (run === null) {
+      run = RunFolder.create({
+        name: config.name,
+        config,
+        root: userPath("runs"),
+        out: values.out === undefined ? undefined : userPath(values.out),
+        backend: tensors.backend,
+        seeds: { train: config.seed, data: config.data.seed },
+      });
+    } else run.updateManifest({ status: "running", endedAt: null });
     console.log(`run: ${run.dir}`);
-    const diagnostics = new Diagnostics(data, config.diagnostics, config.seed + 1);
+    await trainInto(run, config, data, values.resume !== undefined, controller.signal, {
+      Diagnostics,
+      formatDiagnostics,
+      trainWorldModel,
+    });
+    printDiagnostics(run);
+  } finally {
+    stopHandling();
+  }
+}
+
+/**
+ * Trains into `run` and records how it ended in its manifest: finished, interrupted (Ctrl-C or SIGTERM), or
+ * failed, also when an error is thrown (its message goes to the notes, then the error is rethrown).
+ */
+async function trainInto(
+  run: RunFolder,
+  config: ExperimentConfig,
+  data: WorldModelData,
+  resume: boolean,
+  signal: AbortSignal,
+  // Passed in: the module is loaded lazily (it loads TensorFlow.js).
+  wm: {
+    Diagnostics: typeof Diagnostics;
+    formatDiagnostics: typeof formatDiagnostics;
+    trainWorldModel: typeof trainWorldModel;
+  },
+): Promise<void> {
+  try {
+    const diagnostics = new wm.Diagnostics(data, config.diagnostics, config.seed + 1);
     const bar = new ProgressBar({ label: "train", total: config.train.steps, unit: " steps" });
     let lastDiag = "";
-    const result = await trainWorldModel({
+    let firstReport = true;
+    const result = await wm.trainWorldModel({
       config,
       data,
       run,
-      resume: values.resume !== undefined,
-      signal: controller.signal,
+      resume,
+      signal,
       diagnose: (model, step) => {
         const report = diagnostics.run(model);
-        lastDiag = `@${step}: ${formatDiagnostics(report)}`;
+        lastDiag = `@${step}: ${wm.formatDiagnostics(report)}`;
         return report as unknown as Record<string, unknown>;
       },
       onProgress: (p) => {
+        // The first report of a resumed run comes one step after its checkpoint.
+        if (firstReport) bar.startFrom(p.step - 1);
+        firstReport = false;
         const l = p.loss;
         bar.update(
           p.step,
@@ -128,19 +205,35 @@ export async function trainCommand(argv: string[]): Promise<void> {
       },
     });
     if (result.status === "finished") bar.finish();
-    else process.stderr.write("\n");
+    else if (!firstReport) process.stderr.write("\n");
     result.model.dispose();
-    run.finish(result.status === "diverged" ? "failed" : result.status, result.message);
+    const status = {
+      finished: "finished",
+      alreadyFinished: "finished",
+      interrupted: "interrupted",
+      diverged: "failed",
+    } as const;
+    run.finish(status[result.status], result.message);
     console.log(result.message);
-    printDiagnostics(run);
     if (result.status === "diverged") process.exitCode = 1;
-  } finally {
-    process.off("SIGINT", onSigint);
-    process.off("SIGTERM", onSigint);
+  } catch (e) {
+    try {
+      run.finish("failed", oneLine(e instanceof Error ? e.message : String(e)));
+    } catch {
+      // The run folder itself failed (a full disk): the first error is the one to report.
+    }
+    throw e;
   }
 }
 
 function fmt(v: number | undefined): string {
   if (v === undefined) return "-";
   return Math.abs(v) >= 100 || (Math.abs(v) < 0.001 && v !== 0) ? v.toExponential(2) : v.toFixed(4);
+}
+
+/** A relative `env.kwargs.mapFile` means a file relative to where the user is, like every other user path. */
+function resolveMapFile(config: ExperimentConfig): ExperimentConfig {
+  const mapFile = config.env.kwargs.mapFile;
+  if (typeof mapFile !== "string") return config;
+  return { ...config, env: { ...config.env, kwargs: { ...config.env.kwargs, mapFile: userPath(mapFile) } } };
 }

@@ -34,7 +34,8 @@ export function runTasks(
   extras: AgentExtras,
   onEpisode?: (r: EpisodeRecord) => void,
 ): EpisodeRecord[] {
-  const { env, core } = makeRunEnv(config);
+  // The agent's step budget is the episode's: the env's registered time limit must not cut it short.
+  const { env, core } = makeRunEnv(config, {}, config.agent.maxSteps);
   const { hazard, landmarks } = extras;
   const parts = buildAgent({
     model,

@@ -1,13 +1,14 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { prepareAgentExtras } from "@hjepa/configurator";
+import { fullExperimentSchema, prepareAgentExtras } from "@hjepa/configurator";
 import { drawTrajectoryPicture, loadTaskSet, savePng, type TaskSet } from "@hjepa/envs";
+import { deserializeError, type SerializedError, serializeError } from "@hjepa/errors";
 import {
   applyOverrides,
   type ExperimentConfig,
-  experimentSchema,
   findRepoRoot,
+  migrateConfig,
   RunFolder,
   validateConfig,
   writeJsonAtomic,
@@ -41,23 +42,29 @@ export interface EvalOutcome {
   summaries: BinSummary[];
 }
 
+/**
+ * The run's config with the eval's overrides and the task set, checked against each other: cheap (no model, no
+ * tensors), so that `hjepa eval` rejects bad input before it announces or loads anything.
+ */
+export function checkEval(req: EvalRequest): { config: ExperimentConfig; set: TaskSet } {
+  const run = RunFolder.open(req.runDir);
+  const overrides = [...req.overrides, ...(req.planner ? [`agent.planner=${req.planner}`] : [])];
+  const config = validateConfig(
+    fullExperimentSchema,
+    applyOverrides(migrateConfig(run.config(), join(req.runDir, "config.json")).config, overrides),
+    `${req.runDir}/config.json${overrides.length ? " with --set" : ""}`,
+  );
+  // The task set must be for the run's env, with states of its size.
+  const set = loadTaskSet(req.tasksPath, { envId: config.env.id });
+  return { config, set };
+}
+
 /** The run's model and config with the eval's overrides, and the task set (checked against the run's env). */
 export async function prepareEval(
   req: EvalRequest,
 ): Promise<{ model: JepaWorldModel; config: ExperimentConfig; set: TaskSet; step: number }> {
+  const { config, set } = checkEval(req);
   const trained = await loadTrainedModel(req.runDir);
-  const overrides = [...req.overrides, ...(req.planner ? [`agent.planner=${req.planner}`] : [])];
-  const config = validateConfig(
-    experimentSchema,
-    applyOverrides(trained.config, overrides),
-    `${req.runDir}/config.json with --set`,
-  );
-  const set = loadTaskSet(req.tasksPath);
-  if (set.envId !== config.env.id) {
-    throw new Error(
-      `${req.tasksPath}: tasks are for ${set.envId}, but the run was trained on ${config.env.id}`,
-    );
-  }
   return { model: trained.model, config, set, step: trained.step };
 }
 
@@ -94,6 +101,14 @@ export function defaultWorkers(tasks: number): number {
   return tasks >= 8 ? Math.max(1, Math.min(availableParallelism(), 4)) : 1;
 }
 
+const children = new Set<ChildProcess>();
+
+/** Kills every running eval worker (on Ctrl-C: a worker mid-episode would otherwise finish its whole shard). */
+export function stopWorkers(): void {
+  for (const child of children) child.kill("SIGKILL");
+  children.clear();
+}
+
 function runWorker(
   req: EvalRequest,
   indices: number[],
@@ -104,15 +119,17 @@ function runWorker(
       execArgv: process.execArgv,
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
+    children.add(child);
     const out: EpisodeRecord[] = [];
-    child.on("message", (m: { type: string; record?: EpisodeRecord; error?: string }) => {
+    child.on("message", (m: { type: string; record?: EpisodeRecord; error?: SerializedError }) => {
       if (m.type === "episode" && m.record) {
         out.push(m.record);
         onEpisode?.(m.record);
-      } else if (m.type === "error") reject(new Error(m.error));
+      } else if (m.type === "error" && m.error) reject(deserializeError(m.error));
       else if (m.type === "done") resolve(out);
     });
     child.on("exit", (code) => {
+      children.delete(child);
       if (code !== 0) reject(new Error(`eval worker exited with code ${code}`));
     });
     child.send({ req, indices });
@@ -138,7 +155,7 @@ export async function evalWorker(): Promise<void> {
     );
     process.send?.({ type: "done" });
   } catch (e) {
-    process.send?.({ type: "error", error: (e as Error).message });
+    process.send?.({ type: "error", error: serializeError(e) });
   }
   process.disconnect?.();
 }
