@@ -3,10 +3,25 @@ import { ConfigError } from "./config.ts";
 import { CONFIG_VERSION, type ConfigMigration, migrateConfig } from "./migrate.ts";
 
 describe("migrateConfig", () => {
-  it("treats an unversioned config as version 1 and stamps the current version", () => {
-    const { config, notes } = migrateConfig({ name: "x" }, "x.json");
-    expect(config).toEqual({ name: "x", version: CONFIG_VERSION });
-    expect(notes).toEqual([]);
+  it("treats an unversioned config as version 1 and moves its level-1 model to world.levels[0]", () => {
+    const v1 = { name: "x", model: { encoder: { type: "mlp" } }, loss: { variance: 2 }, train: { steps: 5 } };
+    const { config, notes } = migrateConfig(v1, "x.json");
+    expect(config).toEqual({
+      name: "x",
+      world: {
+        levels: [
+          { stride: 1, model: { encoder: { type: "mlp" } }, loss: { variance: 2 }, train: { steps: 5 } },
+        ],
+      },
+      version: CONFIG_VERSION,
+    });
+    expect(notes).toEqual([
+      "x.json: migrated from config version 1 to 2: model, loss and train moved to world.levels[0] (level 1 of the world model)",
+    ]);
+    expect(migrateConfig({ version: 2, name: "y" }, "y.json")).toEqual({
+      config: { version: 2, name: "y" },
+      notes: [],
+    });
   });
 
   it("applies each step in order with a one-line note", () => {

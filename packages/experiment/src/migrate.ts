@@ -5,7 +5,7 @@ import { ConfigError } from "./config.ts";
  * versions existed has version 1's shape). An older config is migrated step by step to the current version,
  * each step saying in one line what it changed; a newer one is rejected with what to do.
  */
-export const CONFIG_VERSION = 1;
+export const CONFIG_VERSION = 2;
 
 export interface ConfigMigration {
   /** Migrates a config of version `from` to version `from + 1`. */
@@ -16,7 +16,21 @@ export interface ConfigMigration {
 }
 
 /** Every migration, in order. A change to the schema's shape adds one here and bumps `CONFIG_VERSION`. */
-export const CONFIG_MIGRATIONS: readonly ConfigMigration[] = [];
+export const CONFIG_MIGRATIONS: readonly ConfigMigration[] = [
+  {
+    from: 1,
+    note: "model, loss and train moved to world.levels[0] (level 1 of the world model)",
+    migrate: (config) => {
+      // Only a config with a level-1 model to move (and no world model yet) changes.
+      if (config.model === undefined || config.world !== undefined) return config;
+      const { model, loss, train, ...rest } = config;
+      const level: Record<string, unknown> = { stride: 1, model };
+      if (loss !== undefined) level.loss = loss;
+      if (train !== undefined) level.train = train;
+      return { ...rest, world: { levels: [level] } };
+    },
+  },
+];
 
 /**
  * Brings `raw` (a parsed config file) to `current`, returning it with `version: current` and one note per

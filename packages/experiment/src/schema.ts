@@ -54,18 +54,20 @@ export const dataSchema = z
   })
   .strict();
 
+/** A predictor in representation space: s' = s + MLP([s, action features]). */
+export const predictorSchema = z
+  .object({
+    type: z.literal("residual-mlp").default("residual-mlp"),
+    hidden: z.array(posInt).default([128, 128]),
+    activation: activation.default("relu"),
+    layerNorm: z.boolean().default(false),
+  })
+  .strict();
+
 export const modelSchema = z
   .object({
     encoder: z.discriminatedUnion("type", [mlpEncoder, cnnEncoder]),
-    predictor: z
-      .object({
-        type: z.literal("residual-mlp").default("residual-mlp"),
-        hidden: z.array(posInt).default([128, 128]),
-        activation: activation.default("relu"),
-        layerNorm: z.boolean().default(false),
-      })
-      .strict()
-      .default({ type: "residual-mlp", hidden: [128, 128], activation: "relu", layerNorm: false }),
+    predictor: predictorSchema.default(predictorSchema.parse({})),
     /** Inverse-dynamics head (action from consecutive representations); null for none. */
     inverseDynamics: z
       .object({ hidden: z.array(posInt).default([64]) })
@@ -192,6 +194,105 @@ export const agentSchema = z
   })
   .strict();
 
+/** Level 1: the encoder and the primitive-action predictor, trained from observations. */
+export const levelOneSchema = z
+  .object({
+    /** Env steps per prediction: 1 at level 1 (primitive actions). */
+    stride: z.literal(1).default(1),
+    model: modelSchema,
+    loss: lossSchema.default(lossSchema.parse({})),
+    train: trainSchema,
+  })
+  .strict();
+
+/**
+ * The macro-action of a level above 1: what summarises the `stride` primitive actions between two of its
+ * states. `learned`: an MLP action encoder to a `dim`-d latent (deterministic, as HWM, or `stochastic` with a
+ * KL term of weight `kl` to N(0, I)); `concat`: the primitive actions themselves, concatenated (the baseline).
+ */
+export const macroActionSchema = z.discriminatedUnion("type", [
+  z
+    .object({
+      type: z.literal("learned"),
+      dim: posInt.default(8),
+      hidden: z.array(posInt).default([64, 64]),
+      activation: activation.default("relu"),
+      stochastic: z.boolean().default(false),
+      kl: nonNeg.default(0.001),
+    })
+    .strict(),
+  z.object({ type: z.literal("concat") }).strict(),
+]);
+
+/**
+ * A level's representation: the level below's (`identity`, as HWM) or a learned `projection` of it, kept from
+ * collapsing by its own VICReg terms.
+ */
+export const representationSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("identity") }).strict(),
+  z
+    .object({
+      type: z.literal("projection"),
+      dim: posInt,
+      hidden: z.array(posInt).default([]),
+      activation: activation.default("relu"),
+      variance: nonNeg.default(1),
+      covariance: nonNeg.default(0.04),
+    })
+    .strict(),
+]);
+
+/** The loss of a level above 1, on the level-below's (frozen) representations of the window's frames. */
+export const levelLossSchema = z
+  .object({
+    /** Open-loop rollout error over `train.horizon` macro-steps. */
+    prediction: nonNeg.default(1),
+    /** One-macro-step error from the encoded (not predicted) state. */
+    teacherForcing: nonNeg.default(0),
+    predictionKind: z.enum(["mse", "l1", "smoothL1"]).default("mse"),
+  })
+  .strict();
+
+/** A level above 1: predicts its representation `stride` env steps ahead from it and a macro-action. */
+export const upperLevelSchema = z
+  .object({
+    stride: z.number().int().min(2),
+    representation: representationSchema.default({ type: "identity" }),
+    macroAction: macroActionSchema.default(macroActionSchema.parse({ type: "learned" })),
+    predictor: predictorSchema.default(predictorSchema.parse({})),
+    loss: levelLossSchema.default(levelLossSchema.parse({})),
+    /** `horizon` counts macro-steps: windows of `stride * horizon + 1` frames. */
+    train: trainSchema,
+    /** Levels below stay frozen while this one trains (the default); false trains them jointly with it. */
+    frozenBelow: z.boolean().default(true),
+  })
+  .strict();
+
+/** The world model: level 1, then up to two levels above it with strides that each divide the next. */
+export const worldSchema = z
+  .object({
+    levels: z.tuple([levelOneSchema]).rest(upperLevelSchema),
+  })
+  .strict()
+  .superRefine((world, ctx) => {
+    if (world.levels.length > 3)
+      ctx.addIssue({
+        code: "custom",
+        path: ["levels"],
+        message: `must have 1 to 3 levels (got ${world.levels.length})`,
+      });
+    for (let k = 1; k < world.levels.length; k++) {
+      const below = (world.levels[k - 1] as { stride: number }).stride;
+      const stride = (world.levels[k] as { stride: number }).stride;
+      if (stride <= below || stride % below !== 0)
+        ctx.addIssue({
+          code: "custom",
+          path: ["levels", k, "stride"],
+          message: `must be a multiple of level ${k}'s stride ${below} and larger than it`,
+        });
+    }
+  });
+
 export const experimentSchema = z
   .object({
     /** The config schema version (see migrate.ts): `loadConfig` migrates older ones, so this is the current. */
@@ -202,18 +303,33 @@ export const experimentSchema = z
     backend: z.enum(["auto", "wasm", "cpu", "tensorflow"]).default("auto"),
     env: envSchema,
     data: dataSchema,
-    model: modelSchema,
-    loss: lossSchema.default(lossSchema.parse({})),
-    train: trainSchema,
+    world: worldSchema,
     diagnostics: diagnosticsSchema.default(diagnosticsSchema.parse({})),
     agent: agentSchema.default(agentSchema.parse({})),
   })
   .strict();
 
 export type ExperimentConfig = z.output<typeof experimentSchema>;
-export type ModelConfig = ExperimentConfig["model"];
-export type LossConfig = ExperimentConfig["loss"];
-export type TrainConfig = ExperimentConfig["train"];
+export type WorldConfig = ExperimentConfig["world"];
+export type LevelOneConfig = z.output<typeof levelOneSchema>;
+export type UpperLevelConfig = z.output<typeof upperLevelSchema>;
+export type MacroActionConfig = z.output<typeof macroActionSchema>;
+export type RepresentationConfig = z.output<typeof representationSchema>;
+export type LevelLossConfig = z.output<typeof levelLossSchema>;
+export type PredictorConfig = z.output<typeof predictorSchema>;
+export type ModelConfig = LevelOneConfig["model"];
+export type LossConfig = LevelOneConfig["loss"];
+export type TrainConfig = LevelOneConfig["train"];
 export type DataConfig = ExperimentConfig["data"];
 export type DiagnosticsConfig = ExperimentConfig["diagnostics"];
 export type AgentConfig = ExperimentConfig["agent"];
+
+/** Level 1 of a config's world model (encoder, primitive predictor, its loss and training). */
+export function levelOne(config: { world: WorldConfig }): LevelOneConfig {
+  return config.world.levels[0];
+}
+
+/** The levels above 1 (empty for a flat world model). */
+export function upperLevels(config: { world: WorldConfig }): UpperLevelConfig[] {
+  return config.world.levels.slice(1) as UpperLevelConfig[];
+}

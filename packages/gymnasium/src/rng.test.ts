@@ -188,3 +188,22 @@ describe("Rng", () => {
     expect(npRandom(null).seed).not.toBe(npRandom(null).seed);
   });
 });
+
+describe("Rng.derive", () => {
+  it("gives the same stream for the same parent state and name, without advancing the parent", () => {
+    const parent = new Rng(5);
+    const before = parent.state();
+    const a = parent.derive("hazard");
+    expect(parent.state()).toEqual(before);
+    const b = new Rng(5).derive("hazard");
+    expect(Array.from({ length: 8 }, () => a.nextUint32())).toEqual(Array.from({ length: 8 }, () => b.nextUint32()));
+  });
+
+  it("gives unrelated streams for different names and different parents", () => {
+    const draw = (r: Rng) => Array.from({ length: 4 }, () => r.nextUint32());
+    const p = new Rng(5);
+    expect(draw(p.derive("hazard"))).not.toEqual(draw(p.derive("landmarks")));
+    expect(draw(new Rng(5).derive("x"))).not.toEqual(draw(new Rng(6).derive("x")));
+    expect(draw(p.derive("hazard"))).not.toEqual(draw(p.clone()));
+  });
+});

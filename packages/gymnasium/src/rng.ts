@@ -201,6 +201,25 @@ export class Rng {
     return Array.from({ length: n }, make);
   }
 
+  /**
+   * A child stream named `name`, derived from this generator's current state without advancing it: the same
+   * parent state and name always give the same stream, different names independent ones. Use it instead of
+   * seed arithmetic (`seed + 7`) so that adding a stream never shifts the others.
+   */
+  derive(name: string): Rng {
+    // FNV-1a over the name's UTF-16 code units, mixed into each state word through splitmix32.
+    let h = 0x811c9dc5;
+    for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+    const st = { x: h ^ this.s0 };
+    const words = [this.s0, this.s1, this.s2, this.s3].map((w) => {
+      st.x = (st.x ^ w) | 0;
+      return splitmix32(st);
+    });
+    const child = Rng.fromState({ s: words as [number, number, number, number], spare: null });
+    for (let i = 0; i < 8; i++) child.nextUint32();
+    return child;
+  }
+
   /** A snapshot of the full state (JSON-serialisable). */
   state(): RngState {
     // Unsigned words, so that equal generator states compare equal however they were reached.

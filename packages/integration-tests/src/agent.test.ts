@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runEpisode } from "@hjepa/agent";
 import { buildAgent, prepareAgentExtras } from "@hjepa/configurator";
-import { experimentSchema } from "@hjepa/experiment";
+import { experimentSchema, migrateConfig } from "@hjepa/experiment";
 import { initTensors } from "@hjepa/tensor";
 import { makeRunEnv, prepareData, trainWorldModel } from "@hjepa/world-model";
 import { type Box, type Discrete, Rng } from "gymnasium-js";
@@ -13,17 +13,23 @@ import { describe, expect, it } from "vitest";
 describe("agent on TwoRooms", () => {
   it("reaches a goal in the other room, and the same seed gives the same trajectory", async () => {
     await initTensors({ backend: "wasm" });
-    const config = experimentSchema.parse({
-      name: "toy-agent",
-      seed: 2,
-      backend: "wasm",
-      env: { id: "hjepa/TwoRooms-v0", kwargs: { obsMode: "state" } },
-      data: { episodes: 300, steps: 60, policy: "momentum", seed: 0 },
-      model: { encoder: { type: "mlp", hidden: [64], dim: 8 }, predictor: { hidden: [64, 64] } },
-      loss: { prediction: 1, variance: 1, covariance: 0.04 },
-      train: { steps: 500, batchSize: 64, horizon: 8, lr: 0.002, warmupSteps: 20 },
-      agent: { planner: "mppi", horizon: 32, budget: 4096, plannerOptions: { iterations: 2 } },
-    });
+    const config = experimentSchema.parse(
+      // Written in the single-level (version 1) form: migrated on load, as an old config file would be.
+      migrateConfig(
+        {
+          name: "toy-agent",
+          seed: 2,
+          backend: "wasm",
+          env: { id: "hjepa/TwoRooms-v0", kwargs: { obsMode: "state" } },
+          data: { episodes: 300, steps: 60, policy: "momentum", seed: 0 },
+          model: { encoder: { type: "mlp", hidden: [64], dim: 8 }, predictor: { hidden: [64, 64] } },
+          loss: { prediction: 1, variance: 1, covariance: 0.04 },
+          train: { steps: 500, batchSize: 64, horizon: 8, lr: 0.002, warmupSteps: 20 },
+          agent: { planner: "mppi", horizon: 32, budget: 4096, plannerOptions: { iterations: 2 } },
+        },
+        "agent.test",
+      ).config,
+    );
     const { data } = await prepareData(config, { root: mkdtempSync(join(tmpdir(), "hjepa-agent-")) });
     const { model } = await trainWorldModel({ config, data });
     const { env, core } = makeRunEnv(config);
@@ -45,17 +51,23 @@ describe("agent on TwoRooms", () => {
 describe("agent on a 9x9 GridMaze", () => {
   it("reaches the farthest cell from a corner with graph search over landmarks", async () => {
     await initTensors({ backend: "wasm" });
-    const config = experimentSchema.parse({
-      name: "toy-grid-agent",
-      seed: 3,
-      backend: "wasm",
-      env: { id: "hjepa/GridMaze-v0", kwargs: { obsMode: "onehot", size: 9, mazeSeed: 4 } },
-      data: { episodes: 400, steps: 30, policy: "momentum", seed: 0 },
-      model: { encoder: { type: "mlp", hidden: [64], dim: 16 }, predictor: { hidden: [64, 64] } },
-      loss: { prediction: 1, teacherForcing: 2, variance: 1, covariance: 0.04 },
-      train: { steps: 600, batchSize: 64, horizon: 4, lr: 0.002, warmupSteps: 20 },
-      agent: { planner: "graph", horizon: 40, budget: 1024, landmarks: { samples: 4000 } },
-    });
+    const config = experimentSchema.parse(
+      // Written in the single-level (version 1) form: migrated on load, as an old config file would be.
+      migrateConfig(
+        {
+          name: "toy-grid-agent",
+          seed: 3,
+          backend: "wasm",
+          env: { id: "hjepa/GridMaze-v0", kwargs: { obsMode: "onehot", size: 9, mazeSeed: 4 } },
+          data: { episodes: 400, steps: 30, policy: "momentum", seed: 0 },
+          model: { encoder: { type: "mlp", hidden: [64], dim: 16 }, predictor: { hidden: [64, 64] } },
+          loss: { prediction: 1, teacherForcing: 2, variance: 1, covariance: 0.04 },
+          train: { steps: 600, batchSize: 64, horizon: 4, lr: 0.002, warmupSteps: 20 },
+          agent: { planner: "graph", horizon: 40, budget: 1024, landmarks: { samples: 4000 } },
+        },
+        "agent.test",
+      ).config,
+    );
     const { data } = await prepareData(config, { root: mkdtempSync(join(tmpdir(), "hjepa-grid-agent-")) });
     const { model } = await trainWorldModel({ config, data });
     const { env, core } = makeRunEnv(config);

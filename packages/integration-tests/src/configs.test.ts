@@ -32,11 +32,15 @@ describe("configs/experiments", () => {
   }
 
   it("rejects an invalid field with the file, the field path and what was expected", () => {
-    expect(() => loadConfig(join(dir, "two-rooms.json"), experimentSchema, ["train.steps=0"])).toThrow(
-      /two-rooms\.json: train\.steps Too small: expected number to be >0 \(got 0\)/,
+    expect(() =>
+      loadConfig(join(dir, "two-rooms.json"), experimentSchema, ["world.levels[0].train.steps=0"]),
+    ).toThrow(
+      /two-rooms\.json: world\.levels\[0\]\.train\.steps Too small: expected number to be >0 \(got 0\)/,
     );
     expect(() =>
-      loadConfig(join(dir, "two-rooms.json"), experimentSchema, ["model.encoder.type=transformer"]),
+      loadConfig(join(dir, "two-rooms.json"), experimentSchema, [
+        "world.levels[0].model.encoder.type=transformer",
+      ]),
     ).toThrow(/model\.encoder\.type/);
   });
 });

@@ -1,4 +1,4 @@
-import type { ExperimentConfig } from "@hjepa/experiment";
+import { type ExperimentConfig, levelOne, upperLevels } from "@hjepa/experiment";
 import { type EncoderConfig, makeEncoder, ParamStore } from "@hjepa/perception";
 import { tf } from "@hjepa/tensor";
 import { Rng } from "gymnasium-js";
@@ -22,7 +22,12 @@ export async function benchWorldModelStep(
   const { model } = await trainWorldModel({
     config: {
       ...config,
-      train: { ...config.train, steps: total, warmupSteps: 0 },
+      world: {
+        levels: [
+          { ...levelOne(config), train: { ...levelOne(config).train, steps: total, warmupSteps: 0 } },
+          ...upperLevels(config),
+        ],
+      },
       diagnostics: { ...config.diagnostics, every: total + 1 },
     },
     data,

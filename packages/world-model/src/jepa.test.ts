@@ -1,4 +1,4 @@
-import { experimentSchema } from "@hjepa/experiment";
+import { lossSchema, modelSchema } from "@hjepa/experiment";
 import { initTensors, tf, withLeakCheck } from "@hjepa/tensor";
 import { Rng } from "gymnasium-js";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -9,12 +9,12 @@ beforeAll(async () => {
 });
 
 const modelConfig = (extra: object = {}) =>
-  experimentSchema.shape.model.parse({
+  modelSchema.parse({
     encoder: { type: "mlp", hidden: [8], dim: 4 },
     predictor: { hidden: [8] },
     ...extra,
   });
-const lossConfig = (extra: object = {}) => experimentSchema.shape.loss.parse({ ...extra });
+const lossConfig = (extra: object = {}) => lossSchema.parse({ ...extra });
 
 describe("JepaWorldModel", () => {
   it("rolls out exactly as repeated one-step predictions", async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CheckpointError, EnvironmentError } from "@hjepa/errors";
-import { RunFolder } from "@hjepa/experiment";
+import { levelOne, RunFolder } from "@hjepa/experiment";
 import { initTensors } from "@hjepa/tensor";
 import { Rng } from "gymnasium-js";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -24,7 +24,7 @@ async function savedRun(): Promise<RunFolder> {
   const { env } = makeRunEnv(config);
   const { obsShape, actionSpec } = envShapes(env);
   env.close();
-  const model = new JepaWorldModel(config.model, obsShape, actionSpec, new Rng(config.seed));
+  const model = new JepaWorldModel(levelOne(config).model, obsShape, actionSpec, new Rng(config.seed));
   const state = { step: 5, adamStep: 5, rngs: {}, firstLoss: null, elapsed: 0 };
   await saveCheckpoint(run.checkpointsDir, Object.fromEntries(model.params.entries()), state, { step: 5 });
   model.dispose();
@@ -63,8 +63,11 @@ describe("loadTrainedModel", () => {
 
   it("refuses a config.json that no longer fits the schema, or an invalid manifest, naming the file", async () => {
     const run = await savedRun();
-    writeFileSync(join(run.dir, "config.json"), JSON.stringify({ ...config, train: { steps: 0 } }));
-    await refused(run.dir, /config\.json: train\.steps Too small/);
+    writeFileSync(
+      join(run.dir, "config.json"),
+      JSON.stringify({ ...config, world: { levels: [{ ...config.world.levels[0], train: { steps: 0 } }] } }),
+    );
+    await refused(run.dir, /config\.json: world\.levels\[0\]\.train\.steps Too small/);
     writeFileSync(join(run.dir, "manifest.json"), "{");
     await refused(run.dir, /manifest\.json: not valid JSON/);
   });

@@ -1,6 +1,6 @@
 import { isPlanningEnv, type PlanningEnv } from "@hjepa/envs";
 import { CheckpointError, EnvironmentError } from "@hjepa/errors";
-import { type ExperimentConfig, experimentSchema, RunFolder } from "@hjepa/experiment";
+import { type ExperimentConfig, experimentSchema, levelOne, RunFolder } from "@hjepa/experiment";
 import { loadWeights } from "@hjepa/tensor";
 import { Box, Discrete, type Env, make, Rng } from "gymnasium-js";
 import type { ActionSpec } from "./actionFeatures.ts";
@@ -79,7 +79,7 @@ export async function loadTrainedModel(runDir: string): Promise<TrainedModel> {
   const { env } = makeRunEnv(config);
   const { obsShape, actionSpec } = envShapes(env);
   env.close();
-  const model = new JepaWorldModel(config.model, obsShape, actionSpec, new Rng(config.seed));
+  const model = new JepaWorldModel(levelOne(config).model, obsShape, actionSpec, new Rng(config.seed));
   const vars = Object.fromEntries(model.params.entries());
   let loaded: Awaited<ReturnType<typeof loadWeights>>;
   try {

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HJEPA_ENVS } from "@hjepa/envs";
 import { InputError } from "@hjepa/errors";
-import { experimentSchema, findRepoRoot, loadConfig } from "@hjepa/experiment";
+import { experimentSchema, findRepoRoot, levelOne, loadConfig } from "@hjepa/experiment";
 import type { EncoderConfig } from "@hjepa/perception";
 import { type Env, make, Rng } from "gymnasium-js";
 import { defineCommand } from "../cli.ts";
@@ -182,9 +182,14 @@ async function benchTensors(quick: boolean, rows: Row[]): Promise<void> {
   for (const backend of ["wasm", "cpu"] as const) {
     await initTensors({ backend });
     const pixels = loadConfig(join(root, "configs/experiments/two-rooms-pixels.json"), experimentSchema);
-    const encoderMs = await benchEncoderStep(pixels.model.encoder as EncoderConfig, [64, 64, 2], 64, {
-      steps: quick || backend === "cpu" ? 3 : 20,
-    });
+    const encoderMs = await benchEncoderStep(
+      levelOne(pixels).model.encoder as EncoderConfig,
+      [64, 64, 2],
+      64,
+      {
+        steps: quick || backend === "cpu" ? 3 : 20,
+      },
+    );
     rows.push({
       what: `CNN encoder train step, 64 images of 64x64x2 (${backend})`,
       value: `${encoderMs.toFixed(1)} ms`,

@@ -6,6 +6,9 @@ import { ENV_FLAGS, openEnv } from "../envFlags.ts";
 import { handleInterrupts } from "../interrupt.ts";
 import { ProgressBar } from "../progress.ts";
 
+/** A dataset larger than this does not fit in memory when training reads it (about 20 bytes a state frame). */
+const MAX_FRAMES = 1_000_000_000;
+
 /** Collects offline trajectories into an Arrow IPC dataset, with a progress bar; Ctrl-C keeps what was saved. */
 export const command = defineCommand({
   spec: {
@@ -51,6 +54,10 @@ async function collectRun(values: {
 }): Promise<void> {
   const episodes = intFlag("collect", "episodes", values.episodes);
   const steps = intFlag("collect", "steps", values.steps);
+  if (episodes * steps > MAX_FRAMES)
+    throw new InputError(
+      `hjepa collect: --episodes x --steps must be at most ${MAX_FRAMES.toLocaleString("en-US")} frames (got ${episodes} x ${steps})`,
+    );
   const seed = intFlag("collect", "seed", values.seed, undefined, { min: 0 });
   const out = outFile("collect", "out", values.out, ".arrow");
   // Open the env once up front so a bad id, map, obs mode or policy fails before anything is written.

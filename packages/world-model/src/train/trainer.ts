@@ -1,5 +1,5 @@
 import { CheckpointError } from "@hjepa/errors";
-import type { ExperimentConfig, RunFolder } from "@hjepa/experiment";
+import { type ExperimentConfig, levelOne, type RunFolder } from "@hjepa/experiment";
 import { pauseForTest, removeStaleTemps } from "@hjepa/experiment/crashSafety";
 import { tf } from "@hjepa/tensor";
 import { Rng } from "gymnasium-js";
@@ -67,12 +67,13 @@ export interface TrainResult {
  */
 export async function trainWorldModel(opts: TrainOptions): Promise<TrainResult> {
   const { config, data, run } = opts;
-  const train = config.train;
+  const l1 = levelOne(config);
+  const train = l1.train;
   const root = new Rng(config.seed);
   const [initRng, statsRng, sampleRng, lossRng] = root.spawn(4) as [Rng, Rng, Rng, Rng];
 
-  const model = new JepaWorldModel(config.model, data.obsShape, data.actionSpec, initRng);
-  const stats = data.statistics(statsRng, 4096, config.model.encoder.type === "cnn");
+  const model = new JepaWorldModel(l1.model, data.obsShape, data.actionSpec, initRng);
+  const stats = data.statistics(statsRng, 4096, l1.model.encoder.type === "cnn");
   model.encoder.setNormalization(stats.obsMean, stats.obsStd);
   model.actions.setNormalization(stats.actionMean, stats.actionStd);
 
@@ -169,7 +170,7 @@ export async function trainWorldModel(opts: TrainOptions): Promise<TrainResult> 
     const batch = data.sample(train.batchSize, train.horizon + 1, sampleRng, "train");
     let terms: Record<string, tf.Scalar> = {};
     const { value, grads } = tf.variableGrads(() => {
-      const t = model.loss({ obs: batch.obs, actions: batch.actions }, config.loss, lossRng);
+      const t = model.loss({ obs: batch.obs, actions: batch.actions }, l1.loss, lossRng);
       terms = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, tf.keep(v)]));
       return t.total;
     }, varList);
@@ -192,9 +193,9 @@ export async function trainWorldModel(opts: TrainOptions): Promise<TrainResult> 
     const clipped = clipByGlobalNorm(named, train.clipNorm);
     adam.apply(clipped.grads, lr);
     tf.dispose([...Object.values(named), ...Object.values(clipped.grads)]);
-    if (model.hasTarget && config.model.ema) {
+    if (model.hasTarget && l1.model.ema) {
       model.updateTarget(
-        emaTau(step, { start: config.model.ema.start, end: config.model.ema.end, totalSteps: train.steps }),
+        emaTau(step, { start: l1.model.ema.start, end: l1.model.ema.end, totalSteps: train.steps }),
       );
     }
     step += 1;
