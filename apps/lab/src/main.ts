@@ -36,6 +36,7 @@ const COMMANDS: Record<string, { summary: string; load: Loader }> = {
     summary: "print a run's status, checks and diagnostics table",
     load: () => import("./commands/inspect.ts"),
   },
+  prepare: { summary: "save a run's learned agent parts", load: () => import("./commands/prepare.ts") },
   eval: {
     summary: "evaluate a trained run's agent on a task set (success, SPL, violations, ms/decision)",
     load: () => import("./commands/eval.ts"),

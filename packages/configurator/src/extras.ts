@@ -1,4 +1,4 @@
-import { HazardClassifier } from "@hjepa/cost";
+import { HazardClassifier, type HazardFitResult } from "@hjepa/cost";
 import type { ExperimentConfig } from "@hjepa/experiment";
 import { Landmarks } from "@hjepa/memory";
 import { tf } from "@hjepa/tensor";
@@ -13,7 +13,10 @@ export interface AgentExtras {
   landmarks: Landmarks | null;
 }
 
-/** Trains the hazard classifier and builds the landmarks the config asks for (null for those it does not). */
+/**
+ * Trains the hazard classifier and builds the landmarks the config asks for (null for those it does not). A run
+ * does this once, in `prepareRun`; `hjepa eval` loads the saved parts (`loadAgentExtras`) and never trains.
+ */
 export function prepareAgentExtras(
   config: ExperimentConfig,
   model: JepaWorldModel,
@@ -48,9 +51,19 @@ export function trainHazardClassifier(
   model: JepaWorldModel,
   data: WorldModelData,
 ): HazardClassifier | null {
+  return fitHazardClassifier(config, model, data)?.classifier ?? null;
+}
+
+/** `trainHazardClassifier` with what the fit reports (accuracy, counts of hazards and safe windows). */
+export function fitHazardClassifier(
+  config: ExperimentConfig,
+  model: JepaWorldModel,
+  data: WorldModelData,
+): { classifier: HazardClassifier; fit: HazardFitResult } | null {
   const hazard = config.agent.guardrails.hazard;
   if (!hazard) return null;
-  const rng = new Rng(config.seed + 7);
+  // A named stream of the config's seed: the same seed gives the same classifier, whatever else draws from it.
+  const rng = new Rng(config.seed).derive("hazard");
   const m = hazard.margin;
   const length = 2 * m + 1;
   const w = data.sampleArrays(hazard.samples, length, rng, "train");
@@ -62,8 +75,8 @@ export function trainHazardClassifier(
   const reps = z.dataSync() as Float32Array;
   tf.dispose([z, batch.obs, batch.actions]);
   const classifier = new HazardClassifier({ dim: model.encoder.dim });
-  classifier.fit(reps, hazardLabels(w.costs, w.batch, length), { epochs: hazard.epochs, rng });
-  return classifier;
+  const fit = classifier.fit(reps, hazardLabels(w.costs, w.batch, length), { epochs: hazard.epochs, rng });
+  return { classifier, fit };
 }
 
 /**
@@ -78,7 +91,7 @@ export function buildLandmarks(
   const spec = config.agent.landmarks;
   if (!spec) return null;
   const pairs = Math.max(1, Math.ceil(spec.samples / 2));
-  const w = data.sampleArrays(pairs, 2, new Rng(config.seed + 11), "train");
+  const w = data.sampleArrays(pairs, 2, new Rng(config.seed).derive("landmarks"), "train");
   const d = model.encoder.dim;
   const reps = data.encodeFrames(model, w);
   const moves: number[] = [];

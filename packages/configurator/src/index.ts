@@ -1,3 +1,4 @@
 export * from "./buildAgent.ts";
 export * from "./configSchema.ts";
 export * from "./extras.ts";
+export * from "./preparedRun.ts";

@@ -50,4 +50,14 @@ describe("Landmarks", () => {
     expect(() => new Landmarks(2, 0)).toThrow(/radius must be a positive number/);
     expect(() => Landmarks.fromRepresentations([1, 2, 3], 2, 0.1)).toThrow(/not a whole number/);
   });
+
+  it("toArray and fromArray round-trip exactly, order and spacing included", () => {
+    const set = Landmarks.fromRepresentations([0, 0, 0.1, 0, 3, 0, 0, 1.7, 3.2, 0.1], 2, 0.5, 8);
+    const back = Landmarks.fromArray(set.toArray(), 2, 0.5, 8);
+    expect(back.size).toBe(3);
+    expect(Array.from(back.toArray())).toEqual(Array.from(set.toArray()));
+    expect(back.spacing()).toBe(set.spacing());
+    expect(back.nearest([2.9, 0.2])).toEqual(set.nearest([2.9, 0.2]));
+    expect(() => Landmarks.fromArray(new Float32Array(6), 2, 0.5, 2)).toThrow(/exceed the capacity 2/);
+  });
 });

@@ -52,6 +52,26 @@ export class Landmarks {
     return set;
   }
 
+  /**
+   * Landmarks restored exactly from `toArray()` (`[n, dim]` row-major): every row is kept as it is, in order,
+   * without the dedup of `fromRepresentations` (they were kept at least `radius` apart when made).
+   */
+  static fromArray(rows: ArrayLike<number>, dim: number, radius: number, capacity = 4096): Landmarks {
+    if (rows.length % dim !== 0)
+      throw new Error(`Landmarks: ${rows.length} numbers is not a whole number of ${dim}-vectors`);
+    const set = new Landmarks(dim, radius, capacity);
+    const n = rows.length / dim;
+    if (n > capacity) throw new Error(`Landmarks.fromArray: ${n} landmarks exceed the capacity ${capacity}`);
+    for (let i = 0; i < rows.length; i++) set.data[i] = rows[i] as number;
+    set.count = n;
+    return set;
+  }
+
+  /** The landmarks as one `[size, dim]` row-major array (a copy), e.g. to save them. */
+  toArray(): Float32Array {
+    return this.data.slice(0, this.count * this.dim);
+  }
+
   get size(): number {
     return this.count;
   }

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { InputError, oneLine } from "@hjepa/errors";
-import { type ExperimentConfig, findRepoRoot, loadConfig, RunFolder } from "@hjepa/experiment";
+import { type ExperimentConfig, findRepoRoot, levelOne, loadConfig, RunFolder } from "@hjepa/experiment";
 import type { Diagnostics, formatDiagnostics, trainWorldModel, WorldModelData } from "@hjepa/world-model";
 import { userPath } from "../args.ts";
 import { defineCommand } from "../cli.ts";
@@ -179,7 +179,7 @@ async function trainInto(
 ): Promise<void> {
   try {
     const diagnostics = new wm.Diagnostics(data, config.diagnostics, config.seed + 1);
-    const bar = new ProgressBar({ label: "train", total: config.train.steps, unit: " steps" });
+    const bar = new ProgressBar({ label: "train", total: levelOne(config).train.steps, unit: " steps" });
     let lastDiag = "";
     let firstReport = true;
     const result = await wm.trainWorldModel({
@@ -206,6 +206,17 @@ async function trainInto(
     });
     if (result.status === "finished") bar.finish();
     else if (!firstReport) process.stderr.write("\n");
+    if (result.status === "finished" || result.status === "alreadyFinished") {
+      // Everything the agent learns from the data is made once, here, and saved in the run for eval to load.
+      const { prepareRun } = await import("@hjepa/configurator");
+      const prepared = await prepareRun(run, config, result.model, data);
+      const { hazard, landmarks } = prepared.parts;
+      if (hazard)
+        console.log(
+          `agent: hazard classifier (training accuracy ${(hazard.accuracy * 100).toFixed(1)}%) saved`,
+        );
+      if (landmarks) console.log(`agent: ${landmarks.size} landmarks saved`);
+    }
     result.model.dispose();
     const status = {
       finished: "finished",

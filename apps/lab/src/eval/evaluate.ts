@@ -1,7 +1,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { fullExperimentSchema, prepareAgentExtras } from "@hjepa/configurator";
+import { checkAgentExtras, fullExperimentSchema, loadAgentExtras } from "@hjepa/configurator";
 import { drawTrajectoryPicture, loadTaskSet, savePng, type TaskSet } from "@hjepa/envs";
 import { deserializeError, type SerializedError, serializeError } from "@hjepa/errors";
 import {
@@ -56,6 +56,8 @@ export function checkEval(req: EvalRequest): { config: ExperimentConfig; set: Ta
   );
   // The task set must be for the run's env, with states of its size.
   const set = loadTaskSet(req.tasksPath, { envId: config.env.id });
+  // The learned agent parts the config needs must be saved in the run (made by hjepa prepare): eval never trains.
+  checkAgentExtras(run, config);
   return { config, set };
 }
 
@@ -82,8 +84,7 @@ export async function evaluate(
   const workers = Math.max(1, Math.min(opts.workers, n));
   let records: EpisodeRecord[];
   if (workers === 1) {
-    const root = findRepoRoot(process.env.INIT_CWD ?? process.cwd());
-    const extras = prepareAgentExtras(config, model, (await prepareData(config, { root })).data);
+    const extras = await loadAgentExtras(req.runDir, config);
     records = runTasks(config, model, set, indices, extras, opts.onEpisode);
     extras.hazard?.dispose();
   } else {
@@ -148,11 +149,11 @@ export async function evalWorker(): Promise<void> {
     });
     const { model, config } = await prepareEval(msg.req);
     const set = loadTaskSet(msg.req.tasksPath);
-    const root = findRepoRoot(process.env.INIT_CWD ?? process.cwd());
-    const extras = prepareAgentExtras(config, model, (await prepareData(config, { root })).data);
+    const extras = await loadAgentExtras(msg.req.runDir, config);
     runTasks(config, model, set, msg.indices, extras, (record) =>
       process.send?.({ type: "episode", record }),
     );
+    extras.hazard?.dispose();
     process.send?.({ type: "done" });
   } catch (e) {
     process.send?.({ type: "error", error: serializeError(e) });
