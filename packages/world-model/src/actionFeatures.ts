@@ -42,6 +42,12 @@ export class ActionFeatures {
     });
   }
 
+  /** The continuous-action statistics (null for discrete actions), e.g. for a level above to copy. */
+  normalization(): { mean: Float32Array; std: Float32Array } | null {
+    if (!this.mean || !this.std) return null;
+    return { mean: Float32Array.from(this.mean.dataSync()), std: Float32Array.from(this.std.dataSync()) };
+  }
+
   /** Sets continuous-action statistics from data (a no-op for discrete actions). */
   setNormalization(mean: ArrayLike<number>, std: ArrayLike<number>): void {
     if (!this.mean || !this.std) return;
