@@ -2,6 +2,7 @@ import { registerHjepaEnvs } from "./register.ts";
 
 // Datasets (collect, openDataset, Dataset) are in `@hjepa/envs/data`: they load apache-arrow.
 export * from "./data/policies.ts";
+export * from "./data/traverse.ts";
 export * from "./geometry/visibility.ts";
 export * from "./grid/index.ts";
 export * from "./map.ts";

@@ -75,9 +75,9 @@ describe("dataPolicy", () => {
     const own: DataPolicy = { name: "pldm", beginEpisode: () => undefined, act: () => 0 };
     const withOwn = Object.assign(new GridEnv(), { dataPolicies: () => ({ pldm: () => own }) });
     expect(dataPolicy("pldm", withOwn)).toBe(own);
-    expect(dataPolicyNames(withOwn)).toEqual(["momentum", "pldm", "uniform"]);
+    expect(dataPolicyNames(withOwn)).toEqual(["momentum", "pldm", "traverse", "uniform"]);
     expect(() => dataPolicy("nope", withOwn)).toThrow(
-      "unknown data policy 'nope' for GridEnv; available: momentum, pldm, uniform",
+      "unknown data policy 'nope' for GridEnv; available: momentum, pldm, traverse, uniform",
     );
   });
 });

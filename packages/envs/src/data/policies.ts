@@ -1,13 +1,14 @@
-import { Box, Discrete, type Space } from "gymnasium-js";
 import type { DataPolicy, PlanningEnv } from "../types.ts";
+import { type ActionKind, actionKind, toBox } from "./actionKind.ts";
+import { type TraverseOptions, traversePolicy } from "./traverse.ts";
 
 /**
  * Behaviour policies for offline data collection. Every policy draws only from the `rng` it is handed (never
  * from the action space's own generator), so a collection seed fixes the actions exactly.
  */
 
-/** Options of the built-in policies, with their defaults. */
-export interface PolicyOptions {
+/** Options of the built-in policies, with their defaults (`traverse`'s in `TraverseOptions`). */
+export interface PolicyOptions extends TraverseOptions {
   /** momentum (continuous): von Mises concentration of the per-step heading change (8: ~0.36 rad std). */
   kappa?: number;
   /** momentum (continuous): std of the per-step change of the speed (a fraction of full speed). */
@@ -19,23 +20,6 @@ export interface PolicyOptions {
 }
 
 export const POLICY_DEFAULTS = { kappa: 8, speedStd: 0.1, minSpeed: 0.2, repeatProb: 0.8 } as const;
-
-type ActionKind = { kind: "box"; space: Box<"float32"> } | { kind: "discrete"; space: Discrete };
-
-function actionKind(space: Space<unknown, unknown>, policy: string): ActionKind {
-  if (space instanceof Box) {
-    if (!space.isBounded()) {
-      throw new RangeError(
-        `data policy '${policy}': the action space ${space} must be bounded on both sides`,
-      );
-    }
-    return { kind: "box", space: space as Box<"float32"> };
-  }
-  if (space instanceof Discrete) return { kind: "discrete", space };
-  throw new TypeError(
-    `data policy '${policy}': unsupported action space ${space} (expected a Box or a Discrete)`,
-  );
-}
 
 /** Uniform actions: each Box dimension uniform in [low, high], a Discrete action uniform over its values. */
 export function uniformPolicy(): DataPolicy {
@@ -111,15 +95,7 @@ export function momentumPolicy(opts: PolicyOptions = {}): DataPolicy {
         theta += rng.vonMises(0, kappa);
         speed = Math.min(1, Math.max(minSpeed, speed + rng.normal(0, speedStd)));
       }
-      const { low, high } = k.space;
-      const a = new Float32Array(2);
-      const u = [speed * Math.cos(theta), speed * Math.sin(theta)];
-      for (let i = 0; i < 2; i++) {
-        const lo = low[i] as number;
-        const hi = high[i] as number;
-        a[i] = Math.min(hi, Math.max(lo, lo + ((u[i] as number) + 1) * 0.5 * (hi - lo)));
-      }
-      return a;
+      return toBox([speed * Math.cos(theta), speed * Math.sin(theta)], k.space);
     },
   };
 }
@@ -132,6 +108,7 @@ function check(ok: boolean, name: string, got: number, expected: string): void {
 const BUILT_IN: Record<string, (opts: PolicyOptions) => DataPolicy> = {
   uniform: () => uniformPolicy(),
   momentum: (opts) => momentumPolicy(opts),
+  traverse: (opts) => traversePolicy(opts),
 };
 
 /** The names `dataPolicy` accepts for this env: the built-ins and the env's own (sorted). */
@@ -141,7 +118,8 @@ export function dataPolicyNames(env: PlanningEnv<unknown, unknown>): string[] {
 
 /**
  * A data policy by name: the env's own policies (`env.dataPolicies()`, which win over a built-in of the same
- * name because the env knows its dynamics) or a built-in (`uniform`, `momentum`, configured by `opts`).
+ * name because the env knows its dynamics) or a built-in (`uniform`, `momentum`, `traverse`, configured by
+ * `opts`).
  */
 export function dataPolicy(
   name: string,
