@@ -22,8 +22,27 @@ export const command = defineCommand({
     const { checkRunFiles } = await import("../runCheck.ts");
     console.log(`files: ${await checkRunFiles(run)}`);
     printDiagnostics(run);
+    await printLevels(run);
   },
 });
+
+/** Each upper level's held-out diagnostics while it trained, and the per-level report written at the end. */
+export async function printLevels(run: RunFolder): Promise<void> {
+  const records = run.metrics();
+  const during = records.filter(
+    (r) => r.kind === "diagnostics" && typeof r.level === "number" && r.level > 1,
+  );
+  for (const r of during) {
+    const prediction = (r.prediction as { horizon: number; ratio: number }[]) ?? [];
+    console.log(
+      `level ${r.level} @${r.step}: ${prediction.map((p) => `err@${p.horizon}/base ${p.ratio.toFixed(3)}`).join("  ")}`,
+    );
+  }
+  const report = records.filter((r) => r.kind === "levels").at(-1);
+  if (report === undefined) return;
+  const { formatLevelReport } = await import("@hjepa/world-model");
+  console.log(formatLevelReport(report as never));
+}
 
 interface DiagRecord {
   step: number;
@@ -38,7 +57,10 @@ interface DiagRecord {
 
 /** The diagnostics table: prediction error / no-motion baseline per horizon, probe R^2, spread, collapse. */
 export function printDiagnostics(run: RunFolder): void {
-  const rows = run.metrics().filter((r) => r.kind === "diagnostics") as unknown as DiagRecord[];
+  // Level 1's records (levels above tag theirs with `level`; printLevels shows them).
+  const rows = run
+    .metrics()
+    .filter((r) => r.kind === "diagnostics" && (r.level ?? 1) === 1) as unknown as DiagRecord[];
   if (rows.length === 0) {
     console.log("no diagnostics recorded yet");
     return;

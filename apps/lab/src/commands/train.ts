@@ -1,7 +1,13 @@
 import { existsSync } from "node:fs";
-import { InputError, oneLine } from "@hjepa/errors";
-import { type ExperimentConfig, findRepoRoot, levelOne, loadConfig, RunFolder } from "@hjepa/experiment";
-import type { Diagnostics, formatDiagnostics, trainWorldModel, WorldModelData } from "@hjepa/world-model";
+import { InputError } from "@hjepa/errors";
+import {
+  applyOverrides,
+  type ExperimentConfig,
+  findRepoRoot,
+  loadConfig,
+  RunFolder,
+  validateConfig,
+} from "@hjepa/experiment";
 import { userPath } from "../args.ts";
 import { defineCommand } from "../cli.ts";
 import { checkConfigEnv } from "../envFlags.ts";
@@ -37,15 +43,24 @@ export const command = defineCommand({
         value: "RUN_DIR",
         help: "continue an interrupted run (same result as uninterrupted)",
       },
+      "add-level": {
+        type: "boolean",
+        help: "with --from RUN: a new run that trains only the levels added to RUN's config (RUN is not changed)",
+      },
+      from: { type: "string", value: "RUN_DIR", help: "the finished run that --add-level builds on" },
     },
     notes: [
-      "Give exactly one of --config or --resume. Ctrl-C (or SIGTERM) saves a checkpoint; --resume continues it.",
+      "Give --config, --resume, or --add-level --from RUN. Ctrl-C (or SIGTERM) saves a checkpoint; --resume continues it.",
+      "--add-level takes RUN's config (or --config FILE, which must equal it but for name, description, agent and the",
+      "added world.levels) with --set, links RUN's checkpoints into the new run folder with their checksums, and trains",
+      "only the new levels.",
       "A relative env.kwargs.mapFile in the config is resolved against the current folder.",
     ],
     examples: [
       "hjepa train --config configs/experiments/two-rooms.json",
       "hjepa train --config configs/experiments/two-rooms.json --set train.steps=500 --out runs/quick",
       "hjepa train --resume runs/2026-12-01-two-rooms-1a2b3c4",
+      `hjepa train --add-level --from runs/two-rooms --set 'world.levels[1]={"stride":4,"train":{"steps":2000}}'`,
     ],
   },
   run: ({ values }) => trainRun(values),
@@ -56,17 +71,39 @@ async function trainRun(values: {
   set?: string[];
   out?: string;
   resume?: string;
+  "add-level"?: boolean;
+  from?: string;
 }): Promise<void> {
   const sets = values.set ?? [];
-  if ((values.config === undefined) === (values.resume === undefined))
+  const addLevel = values["add-level"] === true;
+  if (addLevel !== (values.from !== undefined))
+    throw new InputError("hjepa train: --add-level and --from RUN_DIR go together (see: hjepa train --help)");
+  if (!addLevel && (values.config === undefined) === (values.resume === undefined))
     throw new InputError(
-      "hjepa train: give exactly one of --config FILE or --resume RUN_DIR (see: hjepa train --help)",
+      "hjepa train: give exactly one of --config FILE or --resume RUN_DIR, or --add-level --from RUN_DIR (see: hjepa train --help)",
     );
+  if (addLevel && values.resume !== undefined)
+    throw new InputError("hjepa train: --add-level makes a new run; it takes no --resume");
   // The schema with the registries' checks (planner names and options): loads the actor, so only here.
   const { fullExperimentSchema } = await import("@hjepa/configurator");
   let config: ExperimentConfig;
   let run: RunFolder | null = null;
-  if (values.resume !== undefined) {
+  let parent: { run: RunFolder; levels: number } | null = null;
+  if (addLevel) {
+    const parentRun = RunFolder.open(userPath(values.from as string));
+    const parentConfig = parentRun.validConfig(fullExperimentSchema);
+    const { checkAddLevel } = await import("../train/addLevel.ts");
+    config =
+      values.config !== undefined
+        ? resolveMapFile(loadConfig(userPath(values.config), fullExperimentSchema, sets))
+        : validateConfig(
+            fullExperimentSchema,
+            applyOverrides(parentConfig, sets),
+            `${values.from}/config.json with --set`,
+          );
+    checkAddLevel(parentRun, parentConfig, config);
+    parent = { run: parentRun, levels: parentConfig.world.levels.length };
+  } else if (values.resume !== undefined) {
     if (sets.length > 0 || values.out !== undefined)
       throw new InputError("hjepa train: --resume takes no --set or --out (the run keeps its config)");
     run = RunFolder.open(userPath(values.resume));
@@ -74,7 +111,10 @@ async function trainRun(values: {
   } else {
     config = resolveMapFile(loadConfig(userPath(values.config as string), fullExperimentSchema, sets));
   }
-  const source = values.resume !== undefined ? `${values.resume}/config.json` : (values.config as string);
+  const source =
+    values.resume !== undefined
+      ? `${values.resume}/config.json`
+      : (values.config ?? `${values.from}/config.json`);
   checkConfigEnv(source, config.env.id, { ...config.env.kwargs, ...config.data.collectKwargs });
   if (values.out !== undefined && existsSync(userPath(values.out)))
     throw new InputError(`hjepa train: --out ${values.out} already exists; expected a new run folder`);
@@ -87,7 +127,7 @@ async function trainRun(values: {
   }
 
   const { initTensors } = await import("@hjepa/tensor");
-  const { Diagnostics, formatDiagnostics, prepareData, trainWorldModel } = await import("@hjepa/world-model");
+  const { prepareData } = await import("@hjepa/world-model");
   const { CollectionInterrupted } = await import("@hjepa/envs/data");
   const root = findRepoRoot(process.env.INIT_CWD ?? process.cwd());
   const tensors = await initTensors({ backend: config.backend });
@@ -149,97 +189,21 @@ async function trainRun(values: {
       });
     } else run.updateManifest({ status: "running", endedAt: null });
     console.log(`run: ${run.dir}`);
-    await trainInto(run, config, data, values.resume !== undefined, controller.signal, {
-      Diagnostics,
-      formatDiagnostics,
-      trainWorldModel,
-    });
+    const { adoptParent, checkParent } = await import("../train/addLevel.ts");
+    if (parent !== null) {
+      const record = adoptParent(parent.run, parent.levels, run);
+      console.log(
+        `levels 1-${record.levels}: taken from ${parent.run.dir} (${Object.keys(record.files).length} files, checksums in parent.json)`,
+      );
+    }
+    checkParent(run);
+    const { trainRun } = await import("../train/trainRun.ts");
+    // A child run continues from its parent's checkpoints, so it resumes as an interrupted run would.
+    await trainRun(run, config, data, values.resume !== undefined || parent !== null, controller.signal);
     printDiagnostics(run);
   } finally {
     stopHandling();
   }
-}
-
-/**
- * Trains into `run` and records how it ended in its manifest: finished, interrupted (Ctrl-C or SIGTERM), or
- * failed, also when an error is thrown (its message goes to the notes, then the error is rethrown).
- */
-async function trainInto(
-  run: RunFolder,
-  config: ExperimentConfig,
-  data: WorldModelData,
-  resume: boolean,
-  signal: AbortSignal,
-  // Passed in: the module is loaded lazily (it loads TensorFlow.js).
-  wm: {
-    Diagnostics: typeof Diagnostics;
-    formatDiagnostics: typeof formatDiagnostics;
-    trainWorldModel: typeof trainWorldModel;
-  },
-): Promise<void> {
-  try {
-    const diagnostics = new wm.Diagnostics(data, config.diagnostics, config.seed + 1);
-    const bar = new ProgressBar({ label: "train", total: levelOne(config).train.steps, unit: " steps" });
-    let lastDiag = "";
-    let firstReport = true;
-    const result = await wm.trainWorldModel({
-      config,
-      data,
-      run,
-      resume,
-      signal,
-      diagnose: (model, step) => {
-        const report = diagnostics.run(model);
-        lastDiag = `@${step}: ${wm.formatDiagnostics(report)}`;
-        return report as unknown as Record<string, unknown>;
-      },
-      onProgress: (p) => {
-        // The first report of a resumed run comes one step after its checkpoint.
-        if (firstReport) bar.startFrom(p.step - 1);
-        firstReport = false;
-        const l = p.loss;
-        bar.update(
-          p.step,
-          `loss ${fmt(l.total)} pred ${fmt(l.prediction)} var ${fmt(l.variance)} cov ${fmt(l.covariance)}${lastDiag ? ` | ${lastDiag}` : ""}`,
-        );
-      },
-    });
-    if (result.status === "finished") bar.finish();
-    else if (!firstReport) process.stderr.write("\n");
-    if (result.status === "finished" || result.status === "alreadyFinished") {
-      // Everything the agent learns from the data is made once, here, and saved in the run for eval to load.
-      const { prepareRun } = await import("@hjepa/configurator");
-      const prepared = await prepareRun(run, config, result.model, data);
-      const { hazard, landmarks } = prepared.parts;
-      if (hazard)
-        console.log(
-          `agent: hazard classifier (training accuracy ${(hazard.accuracy * 100).toFixed(1)}%) saved`,
-        );
-      if (landmarks) console.log(`agent: ${landmarks.size} landmarks saved`);
-    }
-    result.model.dispose();
-    const status = {
-      finished: "finished",
-      alreadyFinished: "finished",
-      interrupted: "interrupted",
-      diverged: "failed",
-    } as const;
-    run.finish(status[result.status], result.message);
-    console.log(result.message);
-    if (result.status === "diverged") process.exitCode = 1;
-  } catch (e) {
-    try {
-      run.finish("failed", oneLine(e instanceof Error ? e.message : String(e)));
-    } catch {
-      // The run folder itself failed (a full disk): the first error is the one to report.
-    }
-    throw e;
-  }
-}
-
-function fmt(v: number | undefined): string {
-  if (v === undefined) return "-";
-  return Math.abs(v) >= 100 || (Math.abs(v) < 0.001 && v !== 0) ? v.toExponential(2) : v.toFixed(4);
 }
 
 /** A relative `env.kwargs.mapFile` means a file relative to where the user is, like every other user path. */
