@@ -3,11 +3,17 @@ import { type Encoder, type EncoderConfig, Mlp, makeEncoder, ParamStore } from "
 import { tf } from "@hjepa/tensor";
 import type { Rng } from "gymnasium-js";
 import { ActionFeatures, type ActionSpec } from "./actionFeatures.ts";
-import { predictionLoss } from "./losses/prediction.ts";
-import { randomDirections, sigregLoss } from "./losses/sigreg.ts";
-import { covarianceLoss, varianceLoss } from "./losses/vicreg.ts";
+import { EmaTarget } from "./losses/emaTarget.ts";
+import { evaluateLoss, type LossContext, type LossPart } from "./losses/term.ts";
+import {
+  covarianceTerm,
+  inverseDynamicsTerm,
+  rolloutPredictionTerm,
+  sigregTerm,
+  teacherForcingTerm,
+  varianceTerm,
+} from "./losses/terms.ts";
 import { makePredictor, type Predictor, rollout } from "./predictor.ts";
-import { emaUpdate } from "./train/ema.ts";
 
 /** The batched, time-major-free view of a training batch: `obs [B, T+1, ...obs]`, `actions [B, T, k]`. */
 export interface SequenceBatch {
@@ -23,7 +29,8 @@ export type LossTerms = Record<
 /**
  * A level-1 JEPA world model: an encoder, an action-conditioned predictor in representation space, and the
  * training objective — multi-step prediction error + VICReg variance/covariance + optional inverse dynamics
- * + optional SIGReg, with an optional EMA target encoder (stop-gradient). No decoder, no negatives.
+ * + optional SIGReg, with an optional EMA target encoder (stop-gradient). No decoder, no negatives. The
+ * objective is a list of the shared loss terms (`losses/terms.ts`) over this level's `lossContext`.
  */
 export class JepaWorldModel {
   readonly params = new ParamStore();
@@ -31,8 +38,8 @@ export class JepaWorldModel {
   readonly predictor: Predictor;
   readonly actions: ActionFeatures;
   private readonly inverseDynamics: Mlp | null;
-  /** EMA copy of the encoder (non-trainable), when configured. */
-  private readonly target: Encoder | null;
+  /** EMA copy of the encoder (non-trainable) that computes the prediction targets, when configured. */
+  readonly target: EmaTarget<Encoder> | null;
 
   constructor(
     readonly config: ModelConfig,
@@ -57,18 +64,13 @@ export class JepaWorldModel {
           rng,
         )
       : null;
-    if (config.ema) {
-      const targetParams = this.params.scope("target");
-      this.target = makeEncoder(config.encoder as EncoderConfig, obsShape, targetParams, rng);
-      // The target starts as a copy of the online encoder and is only ever moved by EMA updates.
-      const online = this.encoder.params.entries();
-      targetParams.entries().forEach(([, v], i) => {
-        v.assign((online[i] as [string, tf.Variable])[1]);
-      });
-      for (const [name] of targetParams.entries()) this.params.freeze(name);
-    } else {
-      this.target = null;
-    }
+    this.target = config.ema
+      ? new EmaTarget(
+          this.encoder,
+          makeEncoder(config.encoder as EncoderConfig, obsShape, this.params.scope("target"), rng),
+          { start: config.ema.start, end: config.ema.end },
+        )
+      : null;
   }
 
   /** Representations of observations `[B, ...obs]` -> `[B, d]`. */
@@ -94,82 +96,64 @@ export class JepaWorldModel {
     });
   }
 
-  /** The training objective on a batch. `rng` draws SIGReg's directions for this step. */
+  /** The training objective on a batch, its terms weighted by `loss`. `rng` draws SIGReg's directions. */
   loss(batch: SequenceBatch, loss: LossConfig, rng: Rng): LossTerms {
-    return tf.tidy(() => {
-      const [b, t1] = batch.obs.shape as [number, number];
-      const horizon = t1 - 1;
-      const frames = tf.reshape(batch.obs, [b * t1, ...this.obsShape]);
-      const zFlat = this.encoder.encode(frames);
-      const d = zFlat.shape[1];
-      const z = tf.reshape(zFlat, [b, t1, d]) as tf.Tensor3D;
-      // The EMA target's parameters are not trained, so no gradient reaches the online encoder through it.
-      const targets = this.target ? tf.reshape(this.target.encode(frames), [b, t1, d]) : z;
-      const future = tf.slice(targets, [0, 1, 0], [b, horizon, d]);
-      const z0 = tf.reshape(tf.slice(z, [0, 0, 0], [b, 1, d]), [b, d]) as tf.Tensor2D;
-      const feats = tf.reshape(this.actions.apply(tf.reshape(batch.actions, [b * horizon, -1])), [
-        b,
-        horizon,
-        this.actions.size,
-      ]);
-      const zero = tf.scalar(0);
-
-      const predicted = rollout(this.predictor, z0, feats as tf.Tensor3D);
-      const prediction =
-        loss.prediction > 0 ? predictionLoss(predicted, future, { kind: loss.predictionKind }) : zero;
-
-      let teacherForcing: tf.Scalar = zero;
-      if (loss.teacherForcing > 0) {
-        const prev = tf.reshape(tf.slice(z, [0, 0, 0], [b, horizon, d]), [b * horizon, d]) as tf.Tensor2D;
-        const oneStep = this.predictor.predict(prev, tf.reshape(feats, [b * horizon, -1]) as tf.Tensor2D);
-        teacherForcing = predictionLoss(oneStep, tf.reshape(future, [b * horizon, d]), {
-          kind: loss.predictionKind,
-        });
-      }
-
-      // Anti-collapse terms on every frame's representation (through the projector when there is one).
-      const projected = this.encoder.project(zFlat);
-      const variance = loss.variance > 0 ? varianceLoss(projected, { gamma: loss.varianceGamma }) : zero;
-      const covariance = loss.covariance > 0 ? covarianceLoss(projected) : zero;
-      const sigreg =
-        loss.sigreg > 0
-          ? sigregLoss(projected, {
-              directions: randomDirections(projected.shape[1], loss.sigregDirections, rng),
-            })
-          : zero;
-
-      let inverseDynamics: tf.Scalar = zero;
-      if (this.inverseDynamics && loss.inverseDynamics > 0) {
-        const prev = tf.reshape(tf.slice(z, [0, 0, 0], [b, horizon, d]), [b * horizon, d]);
-        const next = tf.reshape(tf.slice(z, [0, 1, 0], [b, horizon, d]), [b * horizon, d]);
-        const logits = this.inverseDynamics.apply(tf.concat([prev, next], 1) as tf.Tensor2D);
-        const target = tf.reshape(feats, [b * horizon, -1]);
-        inverseDynamics =
-          this.actionSpec.kind === "discrete"
-            ? (tf.losses.softmaxCrossEntropy(target, logits) as tf.Scalar)
-            : predictionLoss(logits, target, { kind: "mse" });
-      }
-
-      const total = tf.addN([
-        tf.mul(prediction, loss.prediction),
-        tf.mul(teacherForcing, loss.teacherForcing),
-        tf.mul(variance, loss.variance),
-        tf.mul(covariance, loss.covariance),
-        tf.mul(inverseDynamics, loss.inverseDynamics),
-        tf.mul(sigreg, loss.sigreg),
-      ]) as tf.Scalar;
-      return { total, prediction, teacherForcing, variance, covariance, inverseDynamics, sigreg };
-    });
+    return tf.tidy(() => evaluateLoss(this.lossTerms(loss), this.lossContext(batch, rng)) as LossTerms);
   }
 
-  /** Moves the EMA target toward the online encoder (no-op without a target). */
+  /** Level 1's terms, in the order they are computed and summed. */
+  lossTerms(loss: LossConfig): LossPart[] {
+    const kind = loss.predictionKind;
+    return [
+      rolloutPredictionTerm(loss.prediction, kind),
+      teacherForcingTerm(loss.teacherForcing, kind),
+      varianceTerm(loss.variance, loss.varianceGamma),
+      covarianceTerm(loss.covariance),
+      inverseDynamicsTerm(loss.inverseDynamics, this.inverseDynamics, this.actionSpec.kind === "discrete"),
+      sigregTerm(loss.sigreg, loss.sigregDirections),
+    ];
+  }
+
+  /**
+   * What the loss terms read (call inside `tf.tidy`): every frame of the windows encoded once, targets from
+   * the EMA copy when there is one, the primitive actions' features as conditions, and every frame's
+   * representation (through the projector if any) for the anti-collapse terms.
+   */
+  lossContext(batch: SequenceBatch, rng: Rng): LossContext {
+    const [b, t1] = batch.obs.shape as [number, number];
+    const horizon = t1 - 1;
+    const frames = tf.reshape(batch.obs, [b * t1, ...this.obsShape]);
+    const zFlat = this.encoder.encode(frames);
+    const d = zFlat.shape[1];
+    const states = tf.reshape(zFlat, [b, t1, d]) as tf.Tensor3D;
+    // The EMA target's parameters are not trained, so no gradient reaches the online encoder through it.
+    const encoded = this.target ? tf.reshape(this.target.copy.encode(frames), [b, t1, d]) : states;
+    const targets = tf.slice(encoded, [0, 1, 0], [b, horizon, d]) as tf.Tensor3D;
+    const start = tf.reshape(tf.slice(states, [0, 0, 0], [b, 1, d]), [b, d]) as tf.Tensor2D;
+    const conditions = tf.reshape(this.actions.apply(tf.reshape(batch.actions, [b * horizon, -1])), [
+      b,
+      horizon,
+      this.actions.size,
+    ]) as tf.Tensor3D;
+    let projected: tf.Tensor2D | null = null;
+    return {
+      states,
+      start,
+      targets,
+      conditions,
+      stepConditions: tf.reshape(conditions, [b * horizon, -1]) as tf.Tensor2D,
+      predictor: this.predictor,
+      regularized: () => {
+        projected ??= this.encoder.project(zFlat);
+        return projected;
+      },
+      rng,
+    };
+  }
+
+  /** Moves the EMA target toward the online encoder by momentum `tau` (no-op without a target). */
   updateTarget(tau: number): void {
-    if (!this.target) return;
-    emaUpdate(
-      this.target.params.entries().map(([, v]) => v),
-      this.encoder.params.entries().map(([, v]) => v),
-      tau,
-    );
+    this.target?.moveToward(tau);
   }
 
   get hasTarget(): boolean {

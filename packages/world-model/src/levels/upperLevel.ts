@@ -5,7 +5,14 @@ import { tf } from "@hjepa/tensor";
 import type { Rng } from "gymnasium-js";
 import { ActionFeatures, type ActionSpec } from "../actionFeatures.ts";
 import type { JepaWorldModel, SequenceBatch } from "../jepa.ts";
-import { predictionLoss } from "../losses/prediction.ts";
+import { evaluateLoss, type LossContext, type LossPart } from "../losses/term.ts";
+import {
+  covarianceTerm,
+  klTerm,
+  rolloutPredictionTerm,
+  teacherForcingTerm,
+  varianceTerm,
+} from "../losses/terms.ts";
 import { makePredictor, type Predictor, rollout } from "../predictor.ts";
 import { type MacroActionEncoder, makeMacroActionEncoder } from "./macroAction.ts";
 import type { MacroActionStatistics } from "./macroStatistics.ts";
@@ -144,59 +151,59 @@ export class UpperLevelModel {
    * latent's KL to N(0, I) (stochastic) and the projection's VICReg terms, weighted by the level's config.
    */
   loss(batch: SequenceBatch, rng: Rng): LevelLossTerms {
-    return tf.tidy(() => {
-      const [b, frames] = batch.obs.shape as [number, number];
-      const h = this.macroSteps(frames - 1);
-      const d = this.dim;
-      const k = this.stride;
-      // Only the frames a macro-step lands on are needed: K times fewer encoder calls than every frame.
-      const indices = tf.tensor1d(
-        Array.from({ length: h + 1 }, (_, i) => i * k),
-        "int32",
-      );
-      const picked = tf.gather(batch.obs, indices, 1);
-      const sFlat = this.encode(tf.reshape(picked, [b * (h + 1), ...this.levelOne.obsShape]));
-      const s = tf.reshape(sFlat, [b, h + 1, d]);
-      const s0 = tf.reshape(tf.slice(s, [0, 0, 0], [b, 1, d]), [b, d]) as tf.Tensor2D;
-      const future = tf.slice(s, [0, 1, 0], [b, h, d]);
+    return tf.tidy(() => evaluateLoss(this.lossTerms(), this.lossContext(batch, rng)) as LevelLossTerms);
+  }
 
-      const features = this.macroFeatures(tf.reshape(batch.actions, [b * h, k, -1]));
-      const { latent: latentFlat, kl } = this.macroAction.sample(features, rng);
-      const latents = tf.reshape(latentFlat, [b, h, this.macroDim]) as tf.Tensor3D;
-      const loss = this.config.loss;
-      const zero = tf.scalar(0);
+  /** The level's terms (level 1's, with its own weights), in the order they are computed and summed. */
+  lossTerms(): LossPart[] {
+    const { loss, macroAction, representation } = this.config;
+    const projection = representation.type === "projection" ? representation : null;
+    return [
+      rolloutPredictionTerm(loss.prediction, loss.predictionKind),
+      teacherForcingTerm(loss.teacherForcing, loss.predictionKind),
+      klTerm(macroAction.type === "learned" ? macroAction.kl : 0),
+      // The representation's regulariser enters the total as one summand (zero for the identity).
+      {
+        group: "representation",
+        terms: [varianceTerm(projection?.variance ?? 0), covarianceTerm(projection?.covariance ?? 0)],
+      },
+    ];
+  }
 
-      const prediction =
-        loss.prediction > 0
-          ? predictionLoss(this.rollout(s0, latents), future, { kind: loss.predictionKind })
-          : zero;
-      let teacherForcing: tf.Scalar = zero;
-      if (loss.teacherForcing > 0) {
-        const prev = tf.reshape(tf.slice(s, [0, 0, 0], [b, h, d]), [b * h, d]) as tf.Tensor2D;
-        teacherForcing = predictionLoss(
-          this.predictor.predict(prev, latentFlat),
-          tf.reshape(future, [b * h, d]),
-          { kind: loss.predictionKind },
-        );
-      }
-      const klWeight = this.config.macroAction.type === "learned" ? this.config.macroAction.kl : 0;
-      const reg = this.representation.regularizer(sFlat);
+  /**
+   * What the loss terms read (call inside `tf.tidy`): the level's states at every K-th frame (only those are
+   * encoded: K times fewer encoder calls than every frame), which are also the prediction targets and what
+   * the representation's regulariser sees, and the macro-action latents as conditions.
+   */
+  lossContext(batch: SequenceBatch, rng: Rng): LossContext {
+    const [b, frames] = batch.obs.shape as [number, number];
+    const h = this.macroSteps(frames - 1);
+    const d = this.dim;
+    const k = this.stride;
+    const indices = tf.tensor1d(
+      Array.from({ length: h + 1 }, (_, i) => i * k),
+      "int32",
+    );
+    const picked = tf.gather(batch.obs, indices, 1);
+    const sFlat = this.encode(tf.reshape(picked, [b * (h + 1), ...this.levelOne.obsShape]));
+    const states = tf.reshape(sFlat, [b, h + 1, d]) as tf.Tensor3D;
+    const start = tf.reshape(tf.slice(states, [0, 0, 0], [b, 1, d]), [b, d]) as tf.Tensor2D;
+    const targets = tf.slice(states, [0, 1, 0], [b, h, d]) as tf.Tensor3D;
 
-      const total = tf.addN([
-        tf.mul(prediction, loss.prediction),
-        tf.mul(teacherForcing, loss.teacherForcing),
-        tf.mul(kl, klWeight),
-        reg.total,
-      ]) as tf.Scalar;
-      return {
-        total,
-        prediction,
-        teacherForcing,
-        kl,
-        variance: reg.variance,
-        covariance: reg.covariance,
-      };
-    });
+    const features = this.macroFeatures(tf.reshape(batch.actions, [b * h, k, -1]));
+    const { latent, kl } = this.macroAction.sample(features, rng);
+    const conditions = tf.reshape(latent, [b, h, this.macroDim]) as tf.Tensor3D;
+    return {
+      states,
+      start,
+      targets,
+      conditions,
+      stepConditions: latent,
+      predictor: this.predictor,
+      regularized: () => sFlat,
+      kl,
+      rng,
+    };
   }
 
   /** The saved macro-action statistics, or null before they were computed (a level still training). */

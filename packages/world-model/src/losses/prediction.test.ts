@@ -28,6 +28,18 @@ describe.each(["cpu", "wasm"] as const)("predictionLoss on %s", (backend) => {
     });
   });
 
+  it("has gradients for every kind (smoothL1: e / beta inside beta, sign(e) outside)", async () => {
+    await withLeakCheck(() => {
+      const target = tf.tensor1d([0, 0, 0, 0]);
+      const grad = tf.grad((p: tf.Tensor) => predictionLoss(p, target, { kind: "smoothL1", beta: 1 }));
+      const p = tf.tensor1d([0.5, -0.25, 2, -3]);
+      const g = grad(p);
+      // d/dp mean(huber(p)) = huber'(p) / 4
+      expect(Array.from(g.dataSync())).toEqual([0.5 / 4, -0.25 / 4, 1 / 4, -1 / 4]);
+      tf.dispose([g, p, target]);
+    });
+  });
+
   it("rejects mismatched shapes and unknown kinds", () => {
     const a = tf.zeros([2, 3]);
     const b = tf.zeros([3, 2]);

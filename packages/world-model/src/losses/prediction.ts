@@ -43,8 +43,9 @@ export function predictionLoss(
     if (kind === "mse") return tf.mean(tf.square(err)) as tf.Scalar;
     const abs = tf.abs(err);
     if (kind === "l1") return tf.mean(abs) as tf.Scalar;
-    const quadratic = tf.div(tf.mul(0.5, tf.square(err)), beta);
-    const linear = tf.sub(abs, 0.5 * beta);
-    return tf.mean(tf.where(tf.less(abs, beta), quadratic, linear)) as tf.Scalar;
+    // Huber with differentiable ops only (tf.where's condition has no gradient): with q = min(|e|, beta),
+    // 0.5 q^2 / beta + (|e| - q) is 0.5 e^2 / beta below beta and |e| - 0.5 beta above it.
+    const q = tf.minimum(abs, beta);
+    return tf.mean(tf.add(tf.div(tf.mul(0.5, tf.square(q)), beta), tf.sub(abs, q))) as tf.Scalar;
   });
 }
