@@ -1,11 +1,15 @@
+import type { WorldModelLevel } from "@hjepa/contracts";
 import type { Cost } from "@hjepa/cost";
 import type { tf } from "@hjepa/tensor";
 import type { Box, Discrete, Rng } from "gymnasium-js";
 
-/** What planners drive: one batched step of a world model, `s [N, d]`, raw actions `[N, k]` -> `[N, d]`. */
-export interface PlannerModel {
-  predict(s: tf.Tensor2D, a: tf.Tensor2D): tf.Tensor2D;
-}
+/**
+ * What planners drive: one level of a world model (`WorldModelLevel` of `@hjepa/contracts`), so that one planner
+ * can plan at any level. Planners call its batched `predict` (`s [N, d]`, actions `[N, k]` -> `[N, d]`), one call
+ * per horizon step, and never pass the latent `z`. The level's description (stride, actions, cost per call,
+ * rollout) is optional here: bare dynamics (test problems, benchmarks) are planned as a level-1 predictor.
+ */
+export type PlannerModel = Pick<WorldModelLevel, "predict"> & Partial<WorldModelLevel>;
 
 /**
  * Representations of real states (for example, `@hjepa/memory`'s `Landmarks`): graph planners snap imagined

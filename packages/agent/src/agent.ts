@@ -1,16 +1,10 @@
 import type { LandmarkSet, Planner, PlanResult } from "@hjepa/actor";
+import type { WorldModel } from "@hjepa/contracts";
 import type { Cost } from "@hjepa/cost";
 import type { PlanningEnv } from "@hjepa/envs";
 import { EpisodeMemory } from "@hjepa/memory";
 import { tf } from "@hjepa/tensor";
 import type { Box, Discrete, Env, Rng } from "gymnasium-js";
-
-/** What the agent needs of a world model: encode observations, predict one step from raw actions. */
-export interface AgentWorldModel {
-  encode(obs: tf.Tensor): tf.Tensor2D;
-  predict(s: tf.Tensor2D, actions: tf.Tensor): tf.Tensor2D;
-  readonly obsShape: readonly number[];
-}
 
 /** Per-decision plan settings (what the configurator decides for a task and step). */
 export interface PlanSettings {
@@ -24,7 +18,8 @@ export interface PlanSettings {
 }
 
 export interface AgentParts {
-  model: AgentWorldModel;
+  /** The world model (every level); the agent encodes with it and plans at its level 1. */
+  model: WorldModel;
   planner: Planner;
   cost: Cost;
   /** Representations of real states that graph planners snap imagined states to (optional). */
@@ -114,7 +109,7 @@ export function runEpisode(
         plan = parts.planner.plan({
           state: z,
           goal,
-          model: parts.model,
+          model: parts.model.levels[0],
           cost: parts.cost,
           actionSpace: space,
           horizon: settings.horizon,

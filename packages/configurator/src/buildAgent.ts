@@ -1,5 +1,6 @@
 import { type LandmarkSet, makePlanner } from "@hjepa/actor";
-import type { AgentParts, AgentWorldModel, PlanSettings } from "@hjepa/agent";
+import type { AgentParts, PlanSettings } from "@hjepa/agent";
+import type { WorldModel } from "@hjepa/contracts";
 import {
   actionBoundGuardrail,
   Cost,
@@ -8,11 +9,20 @@ import {
   type Guardrail,
   type StateClassifier,
 } from "@hjepa/cost";
+import { EnvironmentError } from "@hjepa/errors";
 import type { AgentConfig } from "@hjepa/experiment";
+import {
+  actionsText,
+  asWorldModel,
+  describePrimitiveActions,
+  type JepaWorldModel,
+  primitiveActionsFit,
+} from "@hjepa/world-model";
 import { Box, type Discrete } from "gymnasium-js";
 
 export interface BuildAgentOptions {
-  model: AgentWorldModel;
+  /** The world model (a trained level 1 alone is taken as the one-level world model over it). */
+  model: WorldModel | JepaWorldModel;
   agent: AgentConfig;
   actionSpace: Box | Discrete;
   /** A trained hazard classifier on representations, required when `agent.guardrails.hazard` is set. */
@@ -33,6 +43,15 @@ export function buildAgent({
   hazard = null,
   landmarks = null,
 }: BuildAgentOptions): AgentParts {
+  const primitive = describePrimitiveActions(actionSpace);
+  const world = asWorldModel(model, primitive);
+  const levelOne = world.levels[0].actions;
+  if (levelOne.kind === "macro" || !primitiveActionsFit(levelOne, primitive)) {
+    throw new EnvironmentError(
+      `the environment's actions (${actionsText(primitive)}) do not fit the world model's level 1 ` +
+        `(${actionsText(levelOne)})`,
+    );
+  }
   const planner = makePlanner(agent.planner, agent.plannerOptions);
   const guardrails: Guardrail[] = [];
   if (agent.guardrails.actionBounds && actionSpace instanceof Box) {
@@ -54,5 +73,5 @@ export function buildAgent({
     surpriseThreshold: agent.surpriseThreshold,
   };
   if (agent.landmarks && !landmarks) throw new Error("agent.landmarks is set but no landmarks were given");
-  return { model, planner, cost, landmarks, configure: () => settings };
+  return { model: world, planner, cost, landmarks, configure: () => settings };
 }

@@ -1,8 +1,9 @@
+import type { WorldModel } from "@hjepa/contracts";
 import { HazardClassifier, type HazardFitResult } from "@hjepa/cost";
 import type { ExperimentConfig } from "@hjepa/experiment";
 import { Landmarks } from "@hjepa/memory";
 import { tf } from "@hjepa/tensor";
-import type { JepaWorldModel, WorldModelData } from "@hjepa/world-model";
+import { asWorldModel, type JepaWorldModel, type WorldModelData } from "@hjepa/world-model";
 import { Rng } from "gymnasium-js";
 
 /** What an agent gets besides its world model, learned from the training data when the config asks for it. */
@@ -14,12 +15,13 @@ export interface AgentExtras {
 }
 
 /**
- * Trains the hazard classifier and builds the landmarks the config asks for (null for those it does not). A run
- * does this once, in `prepareRun`; `hjepa eval` loads the saved parts (`loadAgentExtras`) and never trains.
+ * Trains the hazard classifier and builds the landmarks the config asks for (null for those it does not), on
+ * level-1 representations of `model` (a trained level 1 alone is taken as the one-level world model over it). A
+ * run does this once, in `prepareRun`; `hjepa eval` loads the saved parts (`loadAgentExtras`) and never trains.
  */
 export function prepareAgentExtras(
   config: ExperimentConfig,
-  model: JepaWorldModel,
+  model: WorldModel | JepaWorldModel,
   data: WorldModelData,
 ): AgentExtras {
   return {
@@ -48,7 +50,7 @@ export function hazardLabels(costs: ArrayLike<number>, batch: number, length: nu
  */
 export function trainHazardClassifier(
   config: ExperimentConfig,
-  model: JepaWorldModel,
+  model: WorldModel | JepaWorldModel,
   data: WorldModelData,
 ): HazardClassifier | null {
   return fitHazardClassifier(config, model, data)?.classifier ?? null;
@@ -57,7 +59,7 @@ export function trainHazardClassifier(
 /** `trainHazardClassifier` with what the fit reports (accuracy, counts of hazards and safe windows). */
 export function fitHazardClassifier(
   config: ExperimentConfig,
-  model: JepaWorldModel,
+  model: WorldModel | JepaWorldModel,
   data: WorldModelData,
 ): { classifier: HazardClassifier; fit: HazardFitResult } | null {
   const hazard = config.agent.guardrails.hazard;
@@ -66,15 +68,16 @@ export function fitHazardClassifier(
   const rng = new Rng(config.seed).derive("hazard");
   const m = hazard.margin;
   const length = 2 * m + 1;
+  const world = asWorldModel(model);
   const w = data.sampleArrays(hazard.samples, length, rng, "train");
   const batch = data.toTensors(w);
   const z = tf.tidy(() => {
     const middle = tf.slice(batch.obs, [0, m], [w.batch, 1]);
-    return model.encode(tf.reshape(middle, [w.batch, ...data.obsShape]));
+    return world.encode(tf.reshape(middle, [w.batch, ...data.obsShape]));
   });
   const reps = z.dataSync() as Float32Array;
   tf.dispose([z, batch.obs, batch.actions]);
-  const classifier = new HazardClassifier({ dim: model.encoder.dim });
+  const classifier = new HazardClassifier({ dim: world.levels[0].dim });
   const fit = classifier.fit(reps, hazardLabels(w.costs, w.batch, length), { epochs: hazard.epochs, rng });
   return { classifier, fit };
 }
@@ -85,15 +88,16 @@ export function fitHazardClassifier(
  */
 export function buildLandmarks(
   config: ExperimentConfig,
-  model: JepaWorldModel,
+  model: WorldModel | JepaWorldModel,
   data: WorldModelData,
 ): Landmarks | null {
   const spec = config.agent.landmarks;
   if (!spec) return null;
   const pairs = Math.max(1, Math.ceil(spec.samples / 2));
   const w = data.sampleArrays(pairs, 2, new Rng(config.seed).derive("landmarks"), "train");
-  const d = model.encoder.dim;
-  const reps = data.encodeFrames(model, w);
+  const world = asWorldModel(model);
+  const d = world.levels[0].dim;
+  const reps = data.encodeFrames(world, w);
   const moves: number[] = [];
   for (let b = 0; b < pairs; b++) {
     let s = 0;

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import type { WorldModel } from "@hjepa/contracts";
 import { HazardClassifier } from "@hjepa/cost";
 import { CheckpointError, fileSystemError, isHjepaError, oneLine, onFileSystem } from "@hjepa/errors";
 import {
@@ -85,7 +86,7 @@ const LANDMARKS_KIND = "Landmarks";
 export async function prepareRun(
   run: RunFolder,
   config: ExperimentConfig,
-  model: JepaWorldModel,
+  model: WorldModel | JepaWorldModel,
   data: WorldModelData | null,
 ): Promise<PreparedAgent> {
   const checkpoint = checkpointIdentity(run);

@@ -1,3 +1,4 @@
+import type { WorldModel } from "@hjepa/contracts";
 import type { Dataset } from "@hjepa/envs/data";
 import { DataError } from "@hjepa/errors";
 import { tf } from "@hjepa/tensor";
@@ -16,13 +17,16 @@ export interface WindowBatch {
 
 export type Split = "train" | "validation";
 
-/** Windows as plain arrays: observations `[B, L, ...obs]`, actions `[B, L-1, k]`, true states `[B, L, d]`. */
-/** What `encodeFrames` needs of a model: its encoder's size and a batched encode. */
+/**
+ * A level's encoder as the diagnostics take it: its size and a batched encode (level 1: a `JepaWorldModel`).
+ * Agents, planners, the configurator and eval take the `WorldModel` contract instead.
+ */
 export interface FrameEncoder {
   readonly encoder: { readonly dim: number };
   encode(obs: tf.Tensor): tf.Tensor2D;
 }
 
+/** Windows as plain arrays: observations `[B, L, ...obs]`, actions `[B, L-1, k]`, true states `[B, L, d]`. */
 export interface WindowArrays {
   obs: Float32Array | Uint8Array;
   actions: Float32Array;
@@ -79,16 +83,18 @@ export class WorldModelData {
   }
 
   /**
-   * Every frame of `w` encoded, `[batch * length, dim]` row-major, `chunk` windows per encoder call (the
-   * tensors of each chunk are freed before the next).
+   * Every frame of `w` encoded by `model` (a `WorldModel`: level-1 representations; or any encoder),
+   * `[batch * length, dim]` row-major, `chunk` windows per encoder call (the tensors of each chunk are freed
+   * before the next).
    */
-  encodeFrames(encoder: FrameEncoder, w: WindowArrays, chunk = 128): Float32Array {
-    const d = encoder.encoder.dim;
-    const out = new Float32Array(w.batch * w.length * d);
+  encodeFrames(model: Pick<WorldModel, "encode">, w: WindowArrays, chunk = 128): Float32Array {
+    let out = new Float32Array(0);
     for (let b0 = 0; b0 < w.batch; b0 += chunk) {
       const b1 = Math.min(w.batch, b0 + chunk);
       const part = this.toTensors(w, [b0, b1]);
-      const z = tf.tidy(() => encoder.encode(tf.reshape(part.obs, [(b1 - b0) * w.length, ...this.obsShape])));
+      const z = tf.tidy(() => model.encode(tf.reshape(part.obs, [(b1 - b0) * w.length, ...this.obsShape])));
+      const d = z.shape[1];
+      if (b0 === 0) out = new Float32Array(w.batch * w.length * d);
       out.set(z.dataSync(), b0 * w.length * d);
       tf.dispose([z, part.obs, part.actions]);
     }

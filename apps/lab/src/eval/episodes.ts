@@ -1,8 +1,9 @@
 import { runEpisode } from "@hjepa/agent";
 import { type AgentExtras, buildAgent } from "@hjepa/configurator";
+import type { WorldModel } from "@hjepa/contracts";
 import type { Task, TaskSet } from "@hjepa/envs";
 import { type ExperimentConfig, mean } from "@hjepa/experiment";
-import { type JepaWorldModel, makeRunEnv } from "@hjepa/world-model";
+import { makeRunEnv } from "@hjepa/world-model";
 import { type Box, type Discrete, Rng } from "gymnasium-js";
 
 /** One evaluated episode, as written to results.json. */
@@ -28,7 +29,7 @@ export interface EpisodeRecord {
 /** Runs the given tasks with the run's model and the config's agent; deterministic per task index. */
 export function runTasks(
   config: ExperimentConfig,
-  model: JepaWorldModel,
+  model: WorldModel,
   set: TaskSet,
   indices: readonly number[],
   extras: AgentExtras,

@@ -16,8 +16,8 @@ import {
 import { initTensors } from "@hjepa/tensor";
 import {
   fitLinearProbe,
-  type JepaWorldModel,
-  loadTrainedModel,
+  type HierarchicalWorldModel,
+  loadWorldModel,
   makeRunEnv,
   prepareData,
 } from "@hjepa/world-model";
@@ -61,13 +61,16 @@ export function checkEval(req: EvalRequest): { config: ExperimentConfig; set: Ta
   return { config, set };
 }
 
-/** The run's model and config with the eval's overrides, and the task set (checked against the run's env). */
+/**
+ * The run's world model (every level; the agent plans at level 1) and config with the eval's overrides, and the
+ * task set (checked against the run's env). `step` is level 1's.
+ */
 export async function prepareEval(
   req: EvalRequest,
-): Promise<{ model: JepaWorldModel; config: ExperimentConfig; set: TaskSet; step: number }> {
+): Promise<{ model: HierarchicalWorldModel; config: ExperimentConfig; set: TaskSet; step: number }> {
   const { config, set } = checkEval(req);
-  const trained = await loadTrainedModel(req.runDir);
-  return { model: trained.model, config, set, step: trained.step };
+  const loaded = await loadWorldModel(req.runDir);
+  return { model: loaded.model, config, set, step: loaded.step };
 }
 
 /**
@@ -77,7 +80,7 @@ export async function prepareEval(
 export async function evaluate(
   req: EvalRequest,
   opts: { workers: number; onEpisode?: (r: EpisodeRecord) => void },
-): Promise<EvalOutcome & { model: JepaWorldModel }> {
+): Promise<EvalOutcome & { model: HierarchicalWorldModel }> {
   const { model, config, set } = await prepareEval(req);
   const n = Math.min(set.tasks.length, req.limit ?? set.tasks.length);
   const indices = Array.from({ length: n }, (_, i) => i);
@@ -166,7 +169,7 @@ export async function evalWorker(): Promise<void> {
  * to positions by a linear probe (representation -> true state) fitted on the run's dataset.
  */
 export async function drawEpisodes(
-  outcome: EvalOutcome & { model: JepaWorldModel },
+  outcome: EvalOutcome & { model: HierarchicalWorldModel },
   dir: string,
   count: number,
 ): Promise<string[]> {
@@ -175,7 +178,7 @@ export async function drawEpisodes(
   const root = findRepoRoot(process.env.INIT_CWD ?? process.cwd());
   const { data } = await prepareData(config, { root });
   const w = data.sampleArrays(2048, 1, new Rng(config.seed + 13), "train");
-  const d = model.encoder.dim;
+  const d = model.levels[0].dim;
   const sd = data.dataset.stateDim;
   const probe = fitLinearProbe(data.encodeFrames(model, w), w.states, w.batch, d, sd);
   const { core } = makeRunEnv(config);

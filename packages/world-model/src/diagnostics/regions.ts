@@ -13,6 +13,7 @@ import {
   roomsLayout,
   type TrueState,
 } from "@hjepa/envs";
+import { EnvironmentError } from "@hjepa/errors";
 
 export interface Regions {
   /** What one region is, for reports. */
@@ -90,7 +91,7 @@ export function envRegions(env: PlanningEnv): Regions {
   if (env instanceof PointMazeEnv)
     return isRoomsLayout(env.map) ? roomRegions(env.map) : cellRegions(env.map, "xy");
   if (env instanceof GridEnv) return cellRegions(env.map, "rowCol");
-  throw new Error(
+  throw new EnvironmentError(
     `envRegions: ${env.spec?.id ?? env.constructor.name} has no map of rooms or cells here; pass the regions to check against`,
   );
 }

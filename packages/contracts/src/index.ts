@@ -1,0 +1,16 @@
+/**
+ * @hjepa/contracts: the interfaces packages meet at, with nothing behind them that trains or loads. Lower
+ * packages (actor, agent) import these types without depending on `@hjepa/world-model`.
+ */
+export {
+  type ActionDescription,
+  type BoxActionDescription,
+  checkLatent,
+  type DiscreteActionDescription,
+  type LatentDescription,
+  LatentVariableError,
+  type MacroActionDescription,
+  type PrimitiveActionDescription,
+  type WorldModel,
+  type WorldModelLevel,
+} from "./worldModel.ts";
