@@ -42,7 +42,8 @@ const COMMANDS: Record<string, { summary: string; load: Loader }> = {
     load: () => import("./commands/eval.ts"),
   },
   bench: {
-    summary: "benchmarks: start-up, env steps/s, data collection, matmul GFLOP/s, training ms/step",
+    summary:
+      "benchmarks: start-up, env steps/s, data collection, matmul GFLOP/s, training ms/step, 3-level training time",
     load: () => import("./commands/bench.ts"),
   },
   doctor: {

@@ -196,7 +196,9 @@ describe("Rng.derive", () => {
     const a = parent.derive("hazard");
     expect(parent.state()).toEqual(before);
     const b = new Rng(5).derive("hazard");
-    expect(Array.from({ length: 8 }, () => a.nextUint32())).toEqual(Array.from({ length: 8 }, () => b.nextUint32()));
+    expect(Array.from({ length: 8 }, () => a.nextUint32())).toEqual(
+      Array.from({ length: 8 }, () => b.nextUint32()),
+    );
   });
 
   it("gives unrelated streams for different names and different parents", () => {

@@ -12,13 +12,14 @@ import type { EncoderConfig } from "@hjepa/perception";
 import { type Env, make, Rng } from "gymnasium-js";
 import { defineCommand } from "../cli.ts";
 
-const SECTIONS = ["startup", "envs", "collect", "tensors"] as const;
+const SECTIONS = ["startup", "envs", "collect", "tensors", "levels"] as const;
 type Section = (typeof SECTIONS)[number];
 
 export const command = defineCommand({
   spec: {
     name: "bench",
-    summary: "benchmarks: start-up, env steps/s, data collection, matmul GFLOP/s, training ms/step",
+    summary:
+      "benchmarks: start-up, env steps/s, data collection, matmul GFLOP/s, training ms/step, 3-level training time",
     flags: {
       quick: { type: "boolean", help: "a short smoke run (fewer repetitions, smaller sizes)" },
       only: {
@@ -113,6 +114,10 @@ async function benchRun(quick: boolean, only: Set<Section>): Promise<void> {
 
   if (only.has("collect")) await benchCollect(quick, rows);
   if (only.has("tensors")) await benchTensors(quick, rows);
+  if (only.has("levels")) {
+    const { benchLevels } = await import("../levelsBench.ts");
+    rows.push(...benchLevels(findRepoRoot(), { quick }));
+  }
 
   const w0 = Math.max(...rows.map((r) => r.what.length), 4);
   const w1 = Math.max(...rows.map((r) => r.value.length), 5);

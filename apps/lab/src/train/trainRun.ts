@@ -4,21 +4,27 @@
  * per-level report, and records in the manifest how it ended. Loaded lazily: it loads TensorFlow.js.
  */
 import { prepareRun } from "@hjepa/configurator";
-import { oneLine } from "@hjepa/errors";
+import { EnvironmentError, InputError, oneLine } from "@hjepa/errors";
 import { type ExperimentConfig, levelOne, type RunFolder, upperLevels } from "@hjepa/experiment";
+import type { tf } from "@hjepa/tensor";
 import {
   Diagnostics,
+  type FrameEncoder,
   formatDiagnostics,
   formatLevelReport,
+  formatWallCrossing,
   type JepaWorldModel,
   type LevelBelow,
   levelPredictionErrors,
   levelReport,
   longestValidationWindow,
+  makeRunEnv,
   trainLevel,
   trainWorldModel,
   type UpperLevelModel,
+  type WallCrossingReport,
   type WorldModelData,
+  wallCrossing,
 } from "@hjepa/world-model";
 import { Rng } from "gymnasium-js";
 import { ProgressBar } from "../progress.ts";
@@ -67,6 +73,8 @@ export async function trainRun(
         });
         run.logMetrics({ kind: "levels", ...report });
         console.log(formatLevelReport(report));
+        const walls = imaginationAgainstWalls(config, data, one.model, trained);
+        for (const w of walls) run.logMetrics({ kind: "wallCrossing", ...w });
       }
       // Everything the agent learns from the data is made once, here, and saved in the run for eval to load.
       const prepared = await prepareRun(run, config, one.model, data);
@@ -91,6 +99,64 @@ export async function trainRun(
     for (const m of trained.reverse()) m.dispose();
     levelOneModel?.dispose();
   }
+}
+
+/**
+ * Imagination against walls, per level: over one span of env steps (the longest diagnostics horizon of level 1
+ * that the validation episodes hold, and the same span at each level above), how often the decoded imagined
+ * end lies in another room or cell than the true end, beside the probe's own rate on the true end.
+ */
+function imaginationAgainstWalls(
+  config: ExperimentConfig,
+  data: WorldModelData,
+  levelOneModel: JepaWorldModel,
+  levels: readonly UpperLevelModel[],
+): (WallCrossingReport & { level: number; stride: number })[] {
+  const longest = longestValidationWindow(data) - 1;
+  const top = levels.at(-1)?.stride ?? 1;
+  // A span every level can take in whole macro-steps: a multiple of the top stride, within the episodes.
+  const wanted = Math.max(...config.diagnostics.horizons) * top;
+  const span = Math.min(wanted, Math.floor(longest / top) * top);
+  if (span < top) return [];
+  const { env, core } = makeRunEnv(config);
+  const rng = new Rng(config.seed).derive("wall-crossing");
+  const reports: (WallCrossingReport & { level: number; stride: number })[] = [];
+  try {
+    const views = [
+      {
+        level: 1,
+        stride: 1,
+        encoder: levelOneModel as FrameEncoder,
+        rollout: levelOneModel.rollout.bind(levelOneModel),
+      },
+      ...levels.map((m) => ({
+        level: m.level,
+        stride: m.stride,
+        encoder: { encoder: { dim: m.dim }, encode: (o: tf.Tensor) => m.encode(o) } as FrameEncoder,
+        rollout: (s0: tf.Tensor2D, a: tf.Tensor3D) => m.rollout(s0, m.encodeMacroSequence(a)),
+      })),
+    ];
+    for (const v of views) {
+      const r = wallCrossing({
+        data,
+        env: core,
+        encoder: v.encoder,
+        rollout: v.rollout,
+        horizon: span,
+        samples: 256,
+        rng: rng.derive(`level-${v.level}`),
+      });
+      console.log(`walls, level ${v.level} (${span / v.stride} predictions): ${formatWallCrossing(r)}`);
+      reports.push({ ...r, level: v.level, stride: v.stride });
+    }
+  } catch (e) {
+    // Envs without rooms or cells to compare (PLDM) have no such diagnostic; anything else is a bug.
+    if (!(e instanceof InputError || e instanceof EnvironmentError)) throw e;
+    console.log(`walls: not measured (${e.message})`);
+  } finally {
+    env.close();
+  }
+  return reports;
 }
 
 async function trainLevelOne(
