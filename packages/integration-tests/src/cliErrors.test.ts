@@ -3,7 +3,6 @@
  * binary: exit code 2, one line on stderr naming the flag or file and what is expected, no stack trace, and no
  * output file left behind. A bug in hjepa itself (injected here) exits 1 with its stack trace instead.
  */
-import { spawn } from "node:child_process";
 import {
   cpSync,
   existsSync,
@@ -17,40 +16,15 @@ import {
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CliResult, runHjepa } from "./hjepaBin.ts";
 
 const root = resolve(import.meta.dirname, "../../..");
-const bin = join(root, "apps/lab/bin/hjepa.js");
 const tmp = mkdtempSync(join(tmpdir(), "hjepa-cli-errors-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the binary as a user would (`hjepa ARGS` in `tmp`), optionally with node flags before it. */
-function hjepa(args: string[], nodeFlags: string[] = []): Promise<Result> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [...nodeFlags, bin, ...args], {
-      cwd: tmp,
-      env: { ...process.env, INIT_CWD: tmp, HJEPA_BACKEND: "wasm" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      done({ code: code ?? -1, stdout, stderr });
-    });
-  });
+function hjepa(args: string[], nodeFlags: string[] = []): Promise<CliResult> {
+  return runHjepa(args, { cwd: tmp, nodeFlags, timeoutMs: 60_000 });
 }
 
 const TOY = [

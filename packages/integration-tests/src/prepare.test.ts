@@ -3,44 +3,18 @@
  * them and does no training: with the dataset gone (and its cache folder made impossible to create), eval of a
  * toy run with a hazard guardrail and landmarks gives the same episodes, in one process and in two workers.
  */
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CliResult, runHjepa } from "./hjepaBin.ts";
 
 const root = resolve(import.meta.dirname, "../../..");
-const bin = join(root, "apps/lab/bin/hjepa.js");
 const tmp = mkdtempSync(join(tmpdir(), "hjepa-prepare-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function hjepa(args: string[]): Promise<Result> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: tmp,
-      env: { ...process.env, INIT_CWD: tmp, HJEPA_BACKEND: "wasm" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      done({ code: code ?? -1, stdout, stderr });
-    });
-  });
+function hjepa(args: string[]): Promise<CliResult> {
+  return runHjepa(args, { cwd: tmp });
 }
 
 const cache = join(tmp, "cache");
