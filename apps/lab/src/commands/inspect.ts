@@ -40,8 +40,10 @@ export async function printLevels(run: RunFolder): Promise<void> {
   }
   const report = records.filter((r) => r.kind === "levels").at(-1);
   if (report === undefined) return;
-  const { formatLevelReport } = await import("@hjepa/world-model");
+  const { formatLevelReport, formatWallCrossing } = await import("@hjepa/world-model");
   console.log(formatLevelReport(report as never));
+  for (const w of records.filter((r) => r.kind === "wallCrossing"))
+    console.log(`walls, level ${w.level}: ${formatWallCrossing(w as never)}`);
 }
 
 interface DiagRecord {
