@@ -3,15 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CheckpointError, InputError } from "@hjepa/errors";
 import { type ExperimentConfig, experimentSchema, levelOne, RunFolder } from "@hjepa/experiment";
+import { envShapes, makeRunEnv, prepareData } from "@hjepa/runs";
 import { initTensors, tf, withLeakCheck } from "@hjepa/tensor";
-import {
-  envShapes,
-  JepaWorldModel,
-  makeRunEnv,
-  prepareData,
-  saveCheckpoint,
-  type WorldModelData,
-} from "@hjepa/world-model";
+import { JepaWorldModel, saveCheckpoint, type WorldModelData } from "@hjepa/world-model";
 import { Rng } from "gymnasium-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prepareAgentExtras } from "./extras.ts";

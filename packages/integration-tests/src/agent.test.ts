@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { runEpisode } from "@hjepa/agent";
 import { buildAgent, prepareAgentExtras } from "@hjepa/configurator";
 import { experimentSchema, migrateConfig } from "@hjepa/experiment";
+import { makeRunEnv, prepareData } from "@hjepa/runs";
 import { initTensors } from "@hjepa/tensor";
-import { makeRunEnv, prepareData, trainWorldModel } from "@hjepa/world-model";
+import { trainWorldModel } from "@hjepa/world-model";
 import { type Box, type Discrete, Rng } from "gymnasium-js";
 import { describe, expect, it } from "vitest";
 

@@ -1,9 +1,16 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import "@hjepa/envs";
+import { isPlanningEnv, type PlanningEnv } from "@hjepa/envs";
+import { collect, openDataset } from "@hjepa/envs/data";
 import { type ExperimentConfig, experimentSchema } from "@hjepa/experiment";
-import { prepareData } from "./setup.ts";
+import { type Box, Discrete, type Env, make } from "gymnasium-js";
+import type { ActionSpec } from "./actionFeatures.ts";
+import { WorldModelData } from "./data.ts";
+
+// Test helpers only (the `./testing` subpath, not the barrel). A run's dataset and env come from `@hjepa/runs`
+// (`prepareData`, `makeRunEnv`); these make the same ones for the world model's own tests, which cannot depend
+// on that package (it depends on this one).
 
 /**
  * A toy TwoRooms experiment (small data, small model, few steps) for tests; `overrides` are merged in, and
@@ -52,7 +59,50 @@ export function toyConfig(
   });
 }
 
-/** Collects (once per folder) and opens the toy dataset of a config in a temp cache folder. */
-export async function toyData(config: ExperimentConfig, root = mkdtempSync(join(tmpdir(), "hjepa-wm-"))) {
-  return prepareData(config, { root });
+/** The environment of a config, made by its id and kwargs. */
+export function toyEnv(config: ExperimentConfig): { env: Env<unknown, unknown>; core: PlanningEnv } {
+  const env = make(config.env.id, { kwargs: config.env.kwargs }) as Env<unknown, unknown>;
+  const core = env.unwrapped;
+  if (!isPlanningEnv(core)) throw new Error(`toyEnv: ${config.env.id} is not an hjepa planning environment`);
+  return { env, core };
+}
+
+/**
+ * Collects the dataset of a config into a new folder under `root` (the same file as a run's dataset of that
+ * config: same env, collection settings and seed) and wraps it for the trainer as a run does: shapes from the
+ * env's spaces, observations rendered from true states when the file does not store them.
+ */
+export async function toyData(
+  config: ExperimentConfig,
+  root = mkdtempSync(join(tmpdir(), "hjepa-wm-")),
+): Promise<{ data: WorldModelData; path: string }> {
+  const path = join(mkdtempSync(join(root, "toy-")), "data.arrow");
+  await collect(config.env.id, {
+    kwargs: { ...config.env.kwargs, ...config.data.collectKwargs },
+    episodes: config.data.episodes,
+    steps: config.data.steps,
+    policy: config.data.policy,
+    seed: config.data.seed,
+    out: path,
+  });
+  const dataset = openDataset(path);
+  const { env, core } = toyEnv(config);
+  const space = env.observationSpace as Box<"float32" | "uint8">;
+  const action = env.actionSpace;
+  const actionSpec: ActionSpec =
+    action instanceof Discrete
+      ? { kind: "discrete", n: action.n }
+      : { kind: "continuous", dim: (action as Box).size };
+  const stored = dataset.obs !== null && dataset.obsSize === space.size;
+  const observe = stored ? null : (s: readonly number[]) => core.observe(s) as ArrayLike<number>;
+  const dtype = space.dtype === "uint8" ? "uint8" : "float32";
+  const data = new WorldModelData(
+    dataset,
+    space.shape,
+    dtype,
+    observe,
+    config.data.validationFraction,
+    actionSpec,
+  );
+  return { data, path };
 }

@@ -157,7 +157,8 @@ async function benchCollect(quick: boolean, rows: Row[]): Promise<void> {
 
 async function benchTensors(quick: boolean, rows: Row[]): Promise<void> {
   const { benchMatmul, initTensors } = await import("@hjepa/tensor");
-  const { benchEncoderStep, benchWorldModelStep, prepareData } = await import("@hjepa/world-model");
+  const { benchEncoderStep, benchWorldModelStep } = await import("@hjepa/world-model");
+  const { prepareData } = await import("@hjepa/runs");
   // Tensors: matmul throughput (plain and transposed, as every matmul gradient is) on each backend, stock and
   // patched wasm, and world-model training steps at the sizes the world-model issue names.
   const root = findRepoRoot();

@@ -70,7 +70,7 @@ async function prepare(runDir: string, sets: string[]): Promise<void> {
   );
 
   const { initTensors } = await import("@hjepa/tensor");
-  const { loadTrainedModel, prepareData } = await import("@hjepa/world-model");
+  const { loadTrainedModel, prepareData } = await import("@hjepa/runs");
   // Tensors first: loading the model allocates them.
   console.log(backendLine(await initTensors({ backend: config.backend })));
   const { model, checkpoint } = await loadTrainedModel(runDir);

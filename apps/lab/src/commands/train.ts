@@ -127,7 +127,7 @@ async function trainRun(values: {
   }
 
   const { initTensors } = await import("@hjepa/tensor");
-  const { prepareData } = await import("@hjepa/world-model");
+  const { prepareData } = await import("@hjepa/runs");
   const { CollectionInterrupted } = await import("@hjepa/envs/data");
   const root = findRepoRoot(process.env.INIT_CWD ?? process.cwd());
   const tensors = await initTensors({ backend: config.backend });

@@ -3,7 +3,7 @@ import { type AgentExtras, buildAgent } from "@hjepa/configurator";
 import type { WorldModel } from "@hjepa/contracts";
 import type { Task, TaskSet } from "@hjepa/envs";
 import { type ExperimentConfig, mean } from "@hjepa/experiment";
-import { makeRunEnv } from "@hjepa/world-model";
+import { makeRunEnv } from "@hjepa/runs";
 import { type Box, type Discrete, Rng } from "gymnasium-js";
 
 /** One evaluated episode, as written to results.json. */

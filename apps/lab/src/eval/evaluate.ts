@@ -13,14 +13,9 @@ import {
   validateConfig,
   writeJsonAtomic,
 } from "@hjepa/experiment";
+import { loadWorldModel, makeRunEnv, prepareData } from "@hjepa/runs";
 import { initTensors } from "@hjepa/tensor";
-import {
-  fitLinearProbe,
-  type HierarchicalWorldModel,
-  loadWorldModel,
-  makeRunEnv,
-  prepareData,
-} from "@hjepa/world-model";
+import { fitLinearProbe, type HierarchicalWorldModel } from "@hjepa/world-model";
 import { Rng } from "gymnasium-js";
 import { type EpisodeRecord, runTasks } from "./episodes.ts";
 import { type BinSummary, summarize } from "./report.ts";

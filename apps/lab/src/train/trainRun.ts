@@ -6,6 +6,7 @@
 import { prepareRun } from "@hjepa/configurator";
 import { EnvironmentError, InputError, oneLine } from "@hjepa/errors";
 import { type ExperimentConfig, levelOne, type RunFolder, upperLevels } from "@hjepa/experiment";
+import { makeRunEnv } from "@hjepa/runs";
 import type { tf } from "@hjepa/tensor";
 import {
   Diagnostics,
@@ -18,7 +19,6 @@ import {
   levelPredictionErrors,
   levelReport,
   longestValidationWindow,
-  makeRunEnv,
   trainLevel,
   trainWorldModel,
   type UpperLevelModel,

@@ -6,8 +6,7 @@ import { initTensors, tf, withLeakCheck } from "@hjepa/tensor";
 import { Rng } from "gymnasium-js";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { FrameEncoder, WorldModelData } from "../data.ts";
-import { makeRunEnv } from "../load.ts";
-import { toyConfig, toyData } from "../testing.ts";
+import { toyConfig, toyData, toyEnv } from "../testing.ts";
 import { trainWorldModel } from "../train/trainer.ts";
 import { fitStateProbe } from "./stateProbe.ts";
 import { formatWallCrossing, type WallCrossingReport, wallCrossing } from "./wallCrossing.ts";
@@ -21,7 +20,7 @@ let env: PlanningEnv;
 beforeAll(async () => {
   await initTensors({ backend: "cpu" });
   data = (await toyData(config, mkdtempSync(join(tmpdir(), "hjepa-walls-")))).data;
-  env = makeRunEnv(config).core;
+  env = toyEnv(config).core;
 });
 
 // TwoRooms (7 x 13 cells) in state mode observes [x / 13, y / 7]: an identity encoder and an exact decoder.

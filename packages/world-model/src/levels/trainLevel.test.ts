@@ -11,7 +11,6 @@ import type { JepaWorldModel } from "../jepa.ts";
 import { toyConfig, toyData } from "../testing.ts";
 import { trainWorldModel } from "../train/trainer.ts";
 import { levelPredictionErrors } from "./evaluate.ts";
-import { loadTrainedLevels, loadUpperLevel } from "./loadLevel.ts";
 import { levelCheckpointsDir, trainLevel } from "./trainLevel.ts";
 import type { UpperLevelModel } from "./upperLevel.ts";
 
@@ -109,7 +108,7 @@ describe("trainLevel", () => {
     }
   });
 
-  it("saves checkpoints and macro statistics in checkpoints/level-2; a reloaded level predicts the same numbers", async () => {
+  it("saves checkpoints and macro statistics in checkpoints/level-2", async () => {
     const config = configWith(level2({ train: { steps: 30, checkpointEvery: 10 } }));
     const own = RunFolder.create({ name: "round-trip", config, root: join(root, "runs") });
     const r = await trainLevel({ config, data, below: levelOne, run: own });
@@ -118,15 +117,7 @@ describe("trainLevel", () => {
       "step-0000020",
       "step-0000030",
     ]);
-    await withLeakCheck(async () => (await loadUpperLevel(own, config, levelOne)).model.dispose());
-    const loaded = await loadUpperLevel(own, config, levelOne);
-    expect(loaded.step).toBe(30);
-    expect(loaded.statistics).toEqual(r.statistics);
-    expect(loaded.statistics?.count).toBe(4096);
-    const a = levelPredictionErrors(r.model, data, held, [1, 4]);
-    const b = levelPredictionErrors(loaded.model, data, held, [1, 4]);
-    expect(b).toEqual(a);
-    expect(weightsOf(loaded.model)).toEqual(weightsOf(r.model));
+    expect(r.statistics?.count).toBe(4096);
     const records = own.metrics();
     expect(records.map((m) => [m.kind, m.level, m.step])).toEqual([
       ["train", 2, 10],
@@ -134,7 +125,6 @@ describe("trainLevel", () => {
       ["train", 2, 30],
     ]);
     r.model.dispose();
-    loaded.model.dispose();
   });
 
   it("resumes to exactly the uninterrupted run (stochastic latent, projection), then has nothing to do", async () => {
@@ -169,7 +159,7 @@ describe("trainLevel", () => {
     for (const r of [full, second, again]) r.model.dispose();
   });
 
-  it("trains level 3 (stride 16) over level 2 into one run; loadTrainedLevels rebuilds all three", async () => {
+  it("trains level 3 (stride 16) over level 2 into one run", async () => {
     const config = run.validConfig(experimentSchema);
     const two = await trainLevel({ config, data, below: levelOne, run });
     const three = await trainLevel({ config, data, below: two.model, run });
@@ -177,20 +167,6 @@ describe("trainLevel", () => {
     const long = data.sampleArrays(128, 33, new Rng(11), "validation");
     // Measured (wasm, seeded): ratios 0.35 and 0.52 at 1 and 2 macro-steps (level 2 over 16, 32 steps: 0.26, 0.41).
     for (const e of levelPredictionErrors(three.model, data, long, [1, 2])) expect(e.ratio).toBeLessThan(0.7);
-    const loaded = await loadTrainedLevels(run.dir);
-    expect(loaded.upper.map((l) => [l.level, l.step])).toEqual([
-      [2, 200],
-      [3, 200],
-    ]);
-    expect(loaded.upper[1]?.statistics).toEqual(three.statistics);
-    const size = data.obsShape.reduce((a, b) => a * b, 1);
-    const x = tf.tensor(held.obs.subarray(0, 4 * size), [4, ...data.obsShape]);
-    const want = three.model.encode(x);
-    const got = loaded.upper[1]?.model.encode(x) as tf.Tensor2D;
-    expect(Array.from(got.dataSync())).toEqual(Array.from(want.dataSync()));
-    tf.dispose([x, want, got]);
-    for (const l of loaded.upper.reverse()) l.model.dispose();
-    loaded.levelOne.model.dispose();
     three.model.dispose();
     two.model.dispose();
   });

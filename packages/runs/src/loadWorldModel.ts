@@ -1,8 +1,7 @@
 import { CheckpointError } from "@hjepa/errors";
 import type { ExperimentConfig, RunFolder } from "@hjepa/experiment";
-import { makeRunEnv } from "../load.ts";
-import { describePrimitiveActions } from "./actionDescription.ts";
-import { HierarchicalWorldModel } from "./hierarchical.ts";
+import { describePrimitiveActions, HierarchicalWorldModel } from "@hjepa/world-model";
+import { makeRunEnv } from "./load.ts";
 import { loadTrainedLevels } from "./loadLevel.ts";
 
 export interface LoadedWorldModel {

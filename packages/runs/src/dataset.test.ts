@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { CollectionInterrupted, collect } from "@hjepa/envs/data";
 import { describe, expect, it } from "vitest";
-import { datasetPath, prepareData } from "./setup.ts";
+import { datasetPath, prepareData } from "./dataset.ts";
 import { toyConfig } from "./testing.ts";
 
 const config = toyConfig();

@@ -1,12 +1,16 @@
 import { CheckpointError } from "@hjepa/errors";
 import type { ExperimentConfig, RunFolder } from "@hjepa/experiment";
 import { loadWeights } from "@hjepa/tensor";
+import {
+  type LevelBelow,
+  latestCheckpoint,
+  levelAbove,
+  levelCheckpointsDir,
+  type MacroActionStatistics,
+  UpperLevelModel,
+} from "@hjepa/world-model";
 import { Rng } from "gymnasium-js";
-import { loadTrainedModel, type TrainedModel } from "../load.ts";
-import { latestCheckpoint } from "../train/checkpoint.ts";
-import type { MacroActionStatistics } from "./macroStatistics.ts";
-import { levelAbove, levelCheckpointsDir } from "./trainLevel.ts";
-import { type LevelBelow, UpperLevelModel } from "./upperLevel.ts";
+import { loadTrainedModel, type TrainedModel } from "./load.ts";
 
 export interface LoadedLevel {
   model: UpperLevelModel;

@@ -4,12 +4,11 @@ import { join } from "node:path";
 import { CheckpointError, EnvironmentError } from "@hjepa/errors";
 import { levelOne, RunFolder } from "@hjepa/experiment";
 import { initTensors } from "@hjepa/tensor";
+import { JepaWorldModel, saveCheckpoint } from "@hjepa/world-model";
 import { Rng } from "gymnasium-js";
 import { beforeAll, describe, expect, it } from "vitest";
-import { JepaWorldModel } from "./jepa.ts";
 import { envShapes, loadTrainedModel, makeRunEnv } from "./load.ts";
 import { toyConfig } from "./testing.ts";
-import { saveCheckpoint } from "./train/checkpoint.ts";
 
 const root = mkdtempSync(join(tmpdir(), "hjepa-load-"));
 const config = toyConfig();

@@ -2,10 +2,8 @@ import { isPlanningEnv, type PlanningEnv } from "@hjepa/envs";
 import { CheckpointError, EnvironmentError } from "@hjepa/errors";
 import { type ExperimentConfig, experimentSchema, levelOne, RunFolder } from "@hjepa/experiment";
 import { loadWeights } from "@hjepa/tensor";
+import { type ActionSpec, JepaWorldModel, latestCheckpoint } from "@hjepa/world-model";
 import { Box, Discrete, type Env, make, Rng } from "gymnasium-js";
-import type { ActionSpec } from "./actionFeatures.ts";
-import { JepaWorldModel } from "./jepa.ts";
-import { latestCheckpoint } from "./train/checkpoint.ts";
 
 export interface TrainedModel {
   model: JepaWorldModel;

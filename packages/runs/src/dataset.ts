@@ -5,8 +5,8 @@ import { collect, type Dataset, DatasetError, type DatasetMetadata, openDataset 
 import { onFileSystem } from "@hjepa/errors";
 import type { ExperimentConfig } from "@hjepa/experiment";
 import { removeStaleTemps } from "@hjepa/experiment/crashSafety";
+import { WorldModelData } from "@hjepa/world-model";
 import { type Box, spec } from "gymnasium-js";
-import { WorldModelData } from "./data.ts";
 import { envShapes, makeRunEnv } from "./load.ts";
 
 /** The cache file of the dataset a config names: same env, collection settings and seed -> same file. */

@@ -1,0 +1,4 @@
+export * from "./dataset.ts";
+export * from "./load.ts";
+export * from "./loadLevel.ts";
+export * from "./loadWorldModel.ts";
