@@ -1,7 +1,8 @@
 import { InputError } from "@hjepa/errors";
 import { tf } from "@hjepa/tensor";
+import { z } from "zod";
 import { registerPlanner } from "./registry.ts";
-import { checkOptionNames, isPositiveInt, option, Search, scoreOf } from "./search.ts";
+import { parsePlannerOptions, positiveInt, Search, scoreOf } from "./search.ts";
 import type { Planner, PlanRequest, PlanResult } from "./types.ts";
 
 /** Options of `beam` (beam search over discrete action sequences). */
@@ -11,7 +12,8 @@ export interface BeamOptions {
 }
 
 const NAME = "beam";
-const KNOWN = ["width"];
+/** The options of `beam` as a config gives them (`agent.plannerOptions`), with their defaults and bounds. */
+export const beamOptionsSchema = z.object({ width: positiveInt().default(64) }).strict();
 
 /** Candidate-steps a beam search of `width` uses: at step t it expands min(width, n^t) beams by n actions. */
 export function beamCalls(n: number, horizon: number, width: number): number {
@@ -32,9 +34,7 @@ export function beamCalls(n: number, horizon: number, width: number): number {
  * index, so the search is deterministic and uses no randomness.
  */
 export function beamPlanner(options: BeamOptions = {}): Planner {
-  const o = options as Record<string, unknown>;
-  checkOptionNames(o, KNOWN, NAME);
-  const width = option(o, "width", 64, isPositiveInt, "a positive integer", NAME);
+  const { width } = parsePlannerOptions(NAME, beamOptionsSchema, options);
 
   return {
     name: NAME,
@@ -137,4 +137,4 @@ export function beamPlanner(options: BeamOptions = {}): Planner {
   };
 }
 
-registerPlanner(NAME, (options) => beamPlanner(options as BeamOptions));
+registerPlanner(NAME, { schema: beamOptionsSchema, create: (options) => beamPlanner(options) });

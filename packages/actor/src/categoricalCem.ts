@@ -1,15 +1,15 @@
+import { z } from "zod";
 import { shiftedWarmStart, type WarmStartFill } from "./actionSpace.ts";
 import { registerPlanner } from "./registry.ts";
 import {
-  cemOptions,
-  checkOptionNames,
+  cemOptionShape,
   eliteCount,
-  fillOption,
-  isFraction,
-  isPositiveInt,
-  option,
+  fraction,
+  parsePlannerOptions,
+  positiveInt,
   Search,
   splitBudget,
+  warmStartFillOption,
 } from "./search.ts";
 import type { Planner, PlanRequest, PlanResult } from "./types.ts";
 
@@ -29,7 +29,22 @@ export interface CategoricalCemOptions {
 }
 
 const NAME = "categorical-cem";
-const KNOWN = ["iterations", "population", "elites", "momentum", "warmStartMass", "warmStartFill"];
+const warmStartMassRule = { error: "must be a number in [0, 1]" };
+
+/** The options of `categorical-cem` as a config gives them (`agent.plannerOptions`), with defaults and bounds. */
+export const categoricalCemOptionsSchema = z
+  .object({
+    iterations: positiveInt().default(5),
+    ...cemOptionShape(),
+    momentum: fraction().default(0.2),
+    warmStartMass: z
+      .number(warmStartMassRule)
+      .min(0, warmStartMassRule)
+      .max(1, warmStartMassRule)
+      .default(0.5),
+    warmStartFill: warmStartFillOption(),
+  })
+  .strict();
 
 /**
  * One categorical distribution per step `[H, n]` (uniform, or peaked on the shifted warm start). Each round
@@ -37,20 +52,14 @@ const KNOWN = ["iterations", "population", "elites", "momentum", "warmStartMass"
  * moves the probabilities toward the elites' action frequencies. Returns the best sequence seen.
  */
 export function categoricalCemPlanner(options: CategoricalCemOptions = {}): Planner {
-  const o = options as Record<string, unknown>;
-  checkOptionNames(o, KNOWN, NAME);
-  const iterations = option(o, "iterations", 5, isPositiveInt, "a positive integer", NAME);
-  const { population, elites } = cemOptions(o, NAME);
-  const momentum = option(o, "momentum", 0.2, isFraction, "a number in [0, 1)", NAME);
-  const warmMass = option(
-    o,
-    "warmStartMass",
-    0.5,
-    (v) => typeof v === "number" && v >= 0 && v <= 1,
-    "a number in [0, 1]",
-    NAME,
-  );
-  const fill = fillOption(o, NAME);
+  const {
+    iterations,
+    population,
+    elites,
+    momentum,
+    warmStartMass: warmMass,
+    warmStartFill: fill,
+  } = parsePlannerOptions(NAME, categoricalCemOptionsSchema, options);
 
   return {
     name: NAME,
@@ -108,4 +117,7 @@ export function categoricalCemPlanner(options: CategoricalCemOptions = {}): Plan
   };
 }
 
-registerPlanner(NAME, (options) => categoricalCemPlanner(options as CategoricalCemOptions));
+registerPlanner(NAME, {
+  schema: categoricalCemOptionsSchema,
+  create: (options) => categoricalCemPlanner(options),
+});

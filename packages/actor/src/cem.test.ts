@@ -45,11 +45,11 @@ describe("cem", () => {
     expect(discrete).toThrow(/needs a Box action space/);
     expect(() => cemPlanner({ elites: 2.5 })).toThrow(PlannerOptionError);
     expect(() => cemPlanner({ elites: 2.5 })).toThrow(
-      "cem: option elites must be a fraction in (0, 1) or a positive integer (got 2.5)",
+      "cem: elites must be a fraction in (0, 1) or a positive integer (got 2.5)",
     );
     expect(() => cemPlanner({ iteration: 2 } as never)).toThrow(PlannerOptionError);
     expect(() => cemPlanner({ iteration: 2 } as never)).toThrow(
-      /unknown option "iteration"; expected one of iterations,/,
+      /cem: iteration is not an option of cem; expected one of iterations,/,
     );
     // A config check names the field from these, without reading the message.
     const e = (() => {

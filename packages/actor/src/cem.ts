@@ -1,17 +1,17 @@
+import { z } from "zod";
 import { clipInto, shiftedWarmStart, tiledCenter, type WarmStartFill } from "./actionSpace.ts";
 import { registerPlanner } from "./registry.ts";
 import {
-  cemOptions,
-  checkOptionNames,
+  cemOptionShape,
   eliteCount,
-  fillOption,
-  isFraction,
-  isNonNegative,
-  isPositive,
-  isPositiveInt,
-  option,
+  fraction,
+  nonNegativeNumber,
+  parsePlannerOptions,
+  positiveInt,
+  positiveNumber,
   Search,
   splitBudget,
+  warmStartFillOption,
 } from "./search.ts";
 import type { Planner, PlanRequest, PlanResult } from "./types.ts";
 
@@ -37,7 +37,17 @@ export interface CemOptions {
 }
 
 const NAME = "cem";
-const KNOWN = ["iterations", "population", "elites", "initStd", "minStd", "momentum", "warmStartFill"];
+/** The options of `cem` as a config gives them (`agent.plannerOptions`), with their defaults and bounds. */
+export const cemOptionsSchema = z
+  .object({
+    iterations: positiveInt().default(5),
+    ...cemOptionShape(),
+    initStd: positiveNumber().default(0.5),
+    minStd: nonNegativeNumber().default(0.05),
+    momentum: fraction().default(0.1),
+    warmStartFill: warmStartFillOption(),
+  })
+  .strict();
 
 /**
  * Each round samples `population` sequences around the mean (the first is the mean itself), clips them into
@@ -45,14 +55,15 @@ const KNOWN = ["iterations", "population", "elites", "initStd", "minStd", "momen
  * first, then lowest cost). Returns the best sequence seen.
  */
 export function cemPlanner(options: CemOptions = {}): Planner {
-  const o = options as Record<string, unknown>;
-  checkOptionNames(o, KNOWN, NAME);
-  const iterations = option(o, "iterations", 5, isPositiveInt, "a positive integer", NAME);
-  const { population, elites } = cemOptions(o, NAME);
-  const initStd = option(o, "initStd", 0.5, isPositive, "a positive number", NAME);
-  const minStd = option(o, "minStd", 0.05, isNonNegative, "a non-negative number", NAME);
-  const momentum = option(o, "momentum", 0.1, isFraction, "a number in [0, 1)", NAME);
-  const fill = fillOption(o, NAME);
+  const {
+    iterations,
+    population,
+    elites,
+    initStd,
+    minStd,
+    momentum,
+    warmStartFill: fill,
+  } = parsePlannerOptions(NAME, cemOptionsSchema, options);
 
   return {
     name: NAME,
@@ -96,4 +107,4 @@ export function cemPlanner(options: CemOptions = {}): Planner {
   };
 }
 
-registerPlanner(NAME, (options) => cemPlanner(options as CemOptions));
+registerPlanner(NAME, { schema: cemOptionsSchema, create: (options) => cemPlanner(options) });

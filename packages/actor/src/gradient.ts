@@ -1,17 +1,17 @@
 import { InputError } from "@hjepa/errors";
 import { tf } from "@hjepa/tensor";
+import { z } from "zod";
 import { shiftedWarmStart, tiledCenter, type WarmStartFill } from "./actionSpace.ts";
 import { registerPlanner } from "./registry.ts";
 import {
-  checkOptionNames,
-  fillOption,
-  isNonNegative,
-  isPositive,
-  isPositiveInt,
-  option,
+  nonNegativeNumber,
+  parsePlannerOptions,
+  positiveInt,
+  positiveNumber,
   rollout,
   Search,
   scoreOf,
+  warmStartFillOption,
 } from "./search.ts";
 import type { Planner, PlanRequest, PlanResult } from "./types.ts";
 
@@ -29,7 +29,17 @@ export interface GradientOptions {
 }
 
 const NAME = "gradient";
-const KNOWN = ["restarts", "steps", "lr", "initStd", "warmStartFill"];
+/** The options of `gradient` as a config gives them (`agent.plannerOptions`), with their defaults and bounds. */
+export const gradientOptionsSchema = z
+  .object({
+    restarts: positiveInt().default(8),
+    /** Absent: as many steps as the budget pays for. */
+    steps: positiveInt().optional(),
+    lr: positiveNumber().default(0.1),
+    initStd: nonNegativeNumber().default(0.5),
+    warmStartFill: warmStartFillOption(),
+  })
+  .strict();
 
 /**
  * Gradient descent on the action sequences: the actions are a variable `[R, H, k]` in box-normalised units
@@ -41,13 +51,14 @@ const KNOWN = ["restarts", "steps", "lr", "initStd", "warmStartFill"];
  * best sequence seen over every forward pass (all iterates are inside the box).
  */
 export function gradientPlanner(options: GradientOptions = {}): Planner {
-  const o = options as Record<string, unknown>;
-  checkOptionNames(o, KNOWN, NAME);
-  const restarts = option(o, "restarts", 8, isPositiveInt, "a positive integer", NAME);
-  const maxSteps = option(o, "steps", Number.POSITIVE_INFINITY, isPositiveInt, "a positive integer", NAME);
-  const lr = option(o, "lr", 0.1, isPositive, "a positive number", NAME);
-  const initStd = option(o, "initStd", 0.5, isNonNegative, "a non-negative number", NAME);
-  const fill = fillOption(o, NAME);
+  const {
+    restarts,
+    steps,
+    lr,
+    initStd,
+    warmStartFill: fill,
+  } = parsePlannerOptions(NAME, gradientOptionsSchema, options);
+  const maxSteps = steps ?? Number.POSITIVE_INFINITY;
 
   return {
     name: NAME,
@@ -124,4 +135,4 @@ export function gradientPlanner(options: GradientOptions = {}): Planner {
   };
 }
 
-registerPlanner(NAME, (options) => gradientPlanner(options as GradientOptions));
+registerPlanner(NAME, { schema: gradientOptionsSchema, create: (options) => gradientPlanner(options) });

@@ -1,7 +1,8 @@
 import { InputError } from "@hjepa/errors";
 import { tf } from "@hjepa/tensor";
+import { z } from "zod";
 import { registerPlanner } from "./registry.ts";
-import { checkOptionNames, isPositive, isPositiveInt, option, Search } from "./search.ts";
+import { parsePlannerOptions, positiveInt, positiveNumber, Search } from "./search.ts";
 import type { Planner, PlanRequest, PlanResult } from "./types.ts";
 
 /** Options of `graph` (breadth-first graph search over imagined states, for discrete actions). */
@@ -22,7 +23,14 @@ export interface GraphOptions {
 }
 
 const NAME = "graph";
-const KNOWN = ["width", "merge", "snap"];
+/** The options of `graph` as a config gives them (`agent.plannerOptions`), with their defaults and bounds. */
+export const graphOptionsSchema = z
+  .object({
+    width: positiveInt().default(256),
+    merge: positiveNumber().default(0.3),
+    snap: positiveNumber().default(0.5),
+  })
+  .strict();
 
 interface Node {
   rep: Float32Array;
@@ -46,11 +54,7 @@ interface Node {
  * and a revisit is found by a map lookup. Deterministic; no randomness.
  */
 export function graphPlanner(options: GraphOptions = {}): Planner {
-  const o = options as Record<string, unknown>;
-  checkOptionNames(o, KNOWN, NAME);
-  const width = option(o, "width", 256, isPositiveInt, "a positive integer", NAME);
-  const merge = option(o, "merge", 0.3, isPositive, "a positive number", NAME);
-  const snap = option(o, "snap", 0.5, isPositive, "a positive number", NAME);
+  const { width, merge, snap } = parsePlannerOptions(NAME, graphOptionsSchema, options);
 
   return {
     name: NAME,
@@ -208,4 +212,4 @@ function planTo(
   };
 }
 
-registerPlanner(NAME, (options) => graphPlanner(options as GraphOptions));
+registerPlanner(NAME, { schema: graphOptionsSchema, create: (options) => graphPlanner(options) });

@@ -21,19 +21,30 @@ export {
   tiledCenter,
   type WarmStartFill,
 } from "./actionSpace.ts";
-export { type BeamOptions, beamCalls, beamPlanner } from "./beam.ts";
+export { type BeamOptions, beamCalls, beamOptionsSchema, beamPlanner } from "./beam.ts";
 export { type BenchPlannerOptions, benchPlanner, residualMlpModel } from "./bench.ts";
-export { type CategoricalCemOptions, categoricalCemPlanner } from "./categoricalCem.ts";
-export { type CemOptions, cemPlanner } from "./cem.ts";
-export { type GradientOptions, gradientPlanner } from "./gradient.ts";
-export { type GraphOptions, graphPlanner } from "./graph.ts";
-export { type MppiOptions, mppiPlanner } from "./mppi.ts";
-export { makePlanner, plannerNames, registerPlanner } from "./registry.ts";
-export { PlannerOptionError, rankCandidates, rollout, type Scored, Search, scoreOf } from "./search.ts";
+export {
+  type CategoricalCemOptions,
+  categoricalCemOptionsSchema,
+  categoricalCemPlanner,
+} from "./categoricalCem.ts";
+export { type CemOptions, cemOptionsSchema, cemPlanner } from "./cem.ts";
+export { type GradientOptions, gradientOptionsSchema, gradientPlanner } from "./gradient.ts";
+export { type GraphOptions, graphOptionsSchema, graphPlanner } from "./graph.ts";
+export { type MppiOptions, mppiOptionsSchema, mppiPlanner } from "./mppi.ts";
+export { makePlanner, plannerNames, plannerRegistry, registerPlanner } from "./registry.ts";
+export {
+  PlannerOptionError,
+  parsePlannerOptions,
+  rankCandidates,
+  rollout,
+  type Scored,
+  Search,
+  scoreOf,
+} from "./search.ts";
 export type {
   LandmarkSet,
   Planner,
-  PlannerFactory,
   PlannerModel,
   PlanRequest,
   PlanResult,

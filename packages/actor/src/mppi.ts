@@ -1,14 +1,14 @@
+import { z } from "zod";
 import { clipInto, shiftedWarmStart, tiledCenter, type WarmStartFill } from "./actionSpace.ts";
 import { registerPlanner } from "./registry.ts";
 import {
-  checkOptionNames,
-  fillOption,
-  isPositive,
-  isPositiveInt,
-  isSampleCount,
-  option,
+  parsePlannerOptions,
+  positiveInt,
+  positiveNumber,
   Search,
+  sampleCount,
   splitBudget,
+  warmStartFillOption,
 } from "./search.ts";
 import type { Planner, PlanRequest, PlanResult } from "./types.ts";
 
@@ -30,7 +30,20 @@ export interface MppiOptions {
 }
 
 const NAME = "mppi";
-const KNOWN = ["iterations", "samples", "sigma", "sigmaDecay", "lambda", "select", "warmStartFill"];
+const sigmaDecayRule = { error: "must be a number in (0, 1]" };
+
+/** The options of `mppi` as a config gives them (`agent.plannerOptions`), with their defaults and bounds. */
+export const mppiOptionsSchema = z
+  .object({
+    iterations: positiveInt().default(3),
+    samples: sampleCount().optional(),
+    sigma: positiveNumber().default(0.5),
+    sigmaDecay: z.number(sigmaDecayRule).positive(sigmaDecayRule).max(1, sigmaDecayRule).default(1),
+    lambda: positiveNumber().default(0.1),
+    select: z.enum(["mean", "best"], { error: 'must be "mean" or "best"' }).default("mean"),
+    warmStartFill: warmStartFillOption(),
+  })
+  .strict();
 
 /**
  * Each update perturbs the nominal sequence U with Gaussian noise (the first sample is U itself), clips the
@@ -40,29 +53,15 @@ const KNOWN = ["iterations", "samples", "sigma", "sigmaDecay", "lambda", "select
  * while a feasible sample was seen, in which case that sample is returned.
  */
 export function mppiPlanner(options: MppiOptions = {}): Planner {
-  const o = options as Record<string, unknown>;
-  checkOptionNames(o, KNOWN, NAME);
-  const iterations = option(o, "iterations", 3, isPositiveInt, "a positive integer", NAME);
-  const samples = option<number | undefined>(o, "samples", undefined, isSampleCount, "an integer >= 2", NAME);
-  const sigma = option(o, "sigma", 0.5, isPositive, "a positive number", NAME);
-  const sigmaDecay = option(
-    o,
-    "sigmaDecay",
-    1,
-    (v) => isPositive(v) && (v as number) <= 1,
-    "a number in (0, 1]",
-    NAME,
-  );
-  const lambda = option(o, "lambda", 0.1, isPositive, "a positive number", NAME);
-  const select = option<"mean" | "best">(
-    o,
-    "select",
-    "mean",
-    (v) => v === "mean" || v === "best",
-    '"mean" or "best"',
-    NAME,
-  );
-  const fill = fillOption(o, NAME);
+  const {
+    iterations,
+    samples,
+    sigma,
+    sigmaDecay,
+    lambda,
+    select,
+    warmStartFill: fill,
+  } = parsePlannerOptions(NAME, mppiOptionsSchema, options);
 
   return {
     name: NAME,
@@ -119,4 +118,4 @@ export function mppiPlanner(options: MppiOptions = {}): Planner {
   };
 }
 
-registerPlanner(NAME, (options) => mppiPlanner(options as MppiOptions));
+registerPlanner(NAME, { schema: mppiOptionsSchema, create: (options) => mppiPlanner(options) });

@@ -1,5 +1,6 @@
 import { InputError } from "@hjepa/errors";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import "./index.ts";
 import { makePlanner, plannerNames, registerPlanner } from "./registry.ts";
 import { PlannerOptionError } from "./search.ts";
@@ -10,7 +11,7 @@ describe("planner registry", () => {
     for (const name of plannerNames()) expect(makePlanner(name).name).toBe(name);
     expect(() => makePlanner("cem", { population: 1 })).toThrow(PlannerOptionError);
     expect(() => makePlanner("cem", { population: 1 })).toThrow(
-      /cem: option population must be an integer >= 2 \(got 1\)/,
+      /cem: population must be an integer >= 2 \(got 1\)/,
     );
   });
 
@@ -19,11 +20,27 @@ describe("planner registry", () => {
     expect(() => makePlanner("mpi")).toThrow(
       'no planner named "mpi"; expected one of beam, categorical-cem, cem, gradient, graph, mppi',
     );
-    expect(() => registerPlanner("cem", () => makePlanner("cem"))).toThrow(/"cem" is already registered/);
-    registerPlanner("test-random-shooting", (o) => ({
-      ...makePlanner("cem", { ...o, iterations: 1 }),
-      name: "test-random-shooting",
-    }));
+    expect(() => registerPlanner("cem", { schema: z.object({}), create: () => makePlanner("cem") })).toThrow(
+      /"cem" is already registered/,
+    );
+  });
+
+  it("lets a research package register a planner with its own option schema", () => {
+    const seen: unknown[] = [];
+    registerPlanner("test-random-shooting", {
+      schema: z.object({ population: z.number().int().min(2).default(32) }).strict(),
+      create: (o) => {
+        seen.push(o);
+        return {
+          ...makePlanner("cem", { population: o.population, iterations: 1 }),
+          name: "test-random-shooting",
+        };
+      },
+    });
     expect(makePlanner("test-random-shooting").name).toBe("test-random-shooting");
+    expect(seen).toEqual([{ population: 32 }]);
+    expect(() => makePlanner("test-random-shooting", { populaton: 8 })).toThrow(
+      /test-random-shooting: populaton is not an option of test-random-shooting; expected one of population/,
+    );
   });
 });

@@ -1,34 +1,40 @@
+import { type Component, ComponentRegistry } from "@hjepa/contracts";
 import { InputError } from "@hjepa/errors";
-import type { Planner, PlannerFactory } from "./types.ts";
+import { parsePlannerOptions } from "./search.ts";
+import type { Planner } from "./types.ts";
 
-const factories = new Map<string, PlannerFactory>();
+/**
+ * The planners a config can name (`agent.planner`), each with the zod schema of its options
+ * (`agent.plannerOptions`). `fullExperimentSchema` of @hjepa/configurator validates a config against it.
+ */
+export const plannerRegistry = new ComponentRegistry<Record<string, unknown>, Planner>("planner");
 
-/** Registers a planner under `name`; registering a taken name is an error (pick a new name). */
-export function registerPlanner(name: string, factory: PlannerFactory): void {
-  if (typeof name !== "string" || name === "")
-    throw new Error("registerPlanner: name must be a non-empty string");
-  if (factories.has(name)) {
-    throw new Error(
-      `registerPlanner: a planner named "${name}" is already registered (${plannerNames().join(", ")})`,
-    );
-  }
-  factories.set(name, factory);
+/**
+ * Registers a planner under `name` with the zod schema of its options and what builds it from the parsed
+ * options; registering a taken name is an error (pick a new name).
+ */
+export function registerPlanner<O extends Record<string, unknown>>(
+  name: string,
+  component: Component<O, Planner>,
+): void {
+  plannerRegistry.register(name, component);
 }
 
 /**
- * Builds the planner registered under `name` with `options` (see that planner's file for defaults). An unknown
- * name is an `InputError` listing the registered planners; an invalid option a `PlannerOptionError`.
+ * Builds the planner registered under `name` with `options`, parsed by its schema (see that planner's file for
+ * defaults). An unknown name is an `InputError` listing the registered planners; an invalid option a
+ * `PlannerOptionError`.
  */
 export function makePlanner(name: string, options: Record<string, unknown> = {}): Planner {
-  const factory = factories.get(name);
-  if (factory === undefined) {
+  if (!plannerRegistry.has(name)) {
     throw new InputError(
       `no planner named "${name}"; expected one of ${plannerNames().join(", ") || "(none registered)"}`,
     );
   }
-  return factory(options);
+  const planner = plannerRegistry.component(name);
+  return planner.create(parsePlannerOptions(name, planner.schema, options));
 }
 
 export function plannerNames(): string[] {
-  return [...factories.keys()].sort();
+  return plannerRegistry.names();
 }

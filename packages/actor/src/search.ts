@@ -1,5 +1,12 @@
+import {
+  type ComponentIssue,
+  ComponentOptionError,
+  formatComponentPath,
+  safeParseOptions,
+} from "@hjepa/contracts";
 import { InputError } from "@hjepa/errors";
 import { tf } from "@hjepa/tensor";
+import { z } from "zod";
 import {
   type ContinuousActions,
   type DiscreteActions,
@@ -226,76 +233,90 @@ export class Search {
 }
 
 /**
- * A planner option the user gave that is not valid: `option` is its name and `rule` what it must be, so that a
- * config check can name the field (`agent.plannerOptions.population`) without reading the message.
+ * Planner options the user gave that are not valid, one line per problem: `planner: field rule (got value)`.
+ * `option` and `rule` are those of the first problem, so that a caller can name the field without reading the
+ * message; `issues` has all of them.
  */
-export class PlannerOptionError extends InputError {
+export class PlannerOptionError extends ComponentOptionError {
   override name = "PlannerOptionError";
+  readonly option: string;
+  readonly rule: string;
   constructor(
-    message: string,
     readonly planner: string,
-    readonly option: string,
-    readonly rule: string,
+    issues: readonly ComponentIssue[],
   ) {
-    super(message);
+    super(issues);
+    this.message = issues
+      .map((i) => `${planner}: ${formatComponentPath(i.path)} ${i.message} (got ${JSON.stringify(i.value)})`)
+      .join("\n");
+    this.option = formatComponentPath(issues[0]?.path ?? []);
+    this.rule = issues[0]?.message ?? "";
   }
 }
-
-/** A planner option: `value` when given (checked by `ok`), else `fallback`. */
-export function option<T>(
-  options: Record<string, unknown>,
-  name: string,
-  fallback: T,
-  ok: (v: unknown) => boolean,
-  expected: string,
-  planner: string,
-): T {
-  const v = options[name];
-  if (v === undefined) return fallback;
-  if (!ok(v)) {
-    const rule = `must be ${expected}`;
-    throw new PlannerOptionError(
-      `${planner}: option ${name} ${rule} (got ${JSON.stringify(v)})`,
-      planner,
-      name,
-      rule,
-    );
-  }
-  return v as T;
-}
-
-export const isPositiveInt = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) > 0;
-export const isPositive = (v: unknown): boolean => typeof v === "number" && Number.isFinite(v) && v > 0;
-export const isFraction = (v: unknown): boolean => typeof v === "number" && v >= 0 && v < 1;
-export const isNonNegative = (v: unknown): boolean => typeof v === "number" && v >= 0;
-/** A sample or population size: an integer >= 2. */
-export const isSampleCount = (v: unknown): boolean => isPositiveInt(v) && (v as number) >= 2;
 
 /**
- * The two CEMs' `population` (sequences per round; undefined: the budget split over the rounds) and `elites`
+ * The options of `planner` parsed by its zod schema (defaults filled), or a `PlannerOptionError`. Every
+ * planner parses its options with this, whether it is built by name (`makePlanner`) or called directly.
+ */
+export function parsePlannerOptions<S extends z.ZodType>(
+  planner: string,
+  schema: S,
+  options: unknown,
+): z.output<S> {
+  const r = safeParseOptions(planner, schema, options ?? {});
+  if (!r.success) throw new PlannerOptionError(planner, r.issues);
+  return r.data;
+}
+
+/** A zod number whose every failure says `rule` (the wording the planner READMEs use). */
+function ruled(rule: string) {
+  const e = { error: rule };
+  return { e, num: z.number(e) };
+}
+/** A positive integer. */
+export function positiveInt() {
+  const { e, num } = ruled("must be a positive integer");
+  return num.int(e).positive(e);
+}
+/** A positive finite number. */
+export function positiveNumber() {
+  const { e, num } = ruled("must be a positive number");
+  return num.positive(e);
+}
+/** A number >= 0. */
+export function nonNegativeNumber() {
+  const { e, num } = ruled("must be a non-negative number");
+  return num.min(0, e);
+}
+/** A number in [0, 1). */
+export function fraction() {
+  const { e, num } = ruled("must be a number in [0, 1)");
+  return num.min(0, e).lt(1, e);
+}
+/** A sample or population size: an integer >= 2. */
+export function sampleCount() {
+  const { e, num } = ruled("must be an integer >= 2");
+  return num.int(e).min(2, e);
+}
+
+/**
+ * The two CEMs' `population` (sequences per round; absent: the budget split over the rounds) and `elites`
  * (a fraction of the population in (0, 1), or a count; default 0.1).
  */
-export function cemOptions(
-  o: Record<string, unknown>,
-  planner: string,
-): { population: number | undefined; elites: number } {
-  const population = option<number | undefined>(
-    o,
-    "population",
-    undefined,
-    isSampleCount,
-    "an integer >= 2",
-    planner,
-  );
-  const elites = option(
-    o,
-    "elites",
-    0.1,
-    (v) => isPositive(v) && ((v as number) < 1 || Number.isInteger(v)),
-    "a fraction in (0, 1) or a positive integer",
-    planner,
-  );
-  return { population, elites };
+export function cemOptionShape() {
+  const elites = ruled("must be a fraction in (0, 1) or a positive integer");
+  return {
+    population: sampleCount().optional(),
+    elites: elites.num
+      .positive(elites.e)
+      .refine((v) => v < 1 || Number.isInteger(v), elites.e)
+      .default(0.1),
+  };
+}
+
+/** The `warmStartFill` option shared by planners: repeat the last action or zero (default "repeat"). */
+export function warmStartFillOption() {
+  return z.enum(["repeat", "zero"], { error: 'must be "repeat" or "zero"' }).default("repeat");
 }
 
 /** How many elites of a population of `population`: `elites` as a fraction (at least 1) or a count (at most all). */
@@ -328,35 +349,4 @@ export function splitBudget(
     );
   }
   return { rounds, perRound: size };
-}
-
-/** The `warmStartFill` option shared by planners. */
-export function fillOption(options: Record<string, unknown>, planner: string): "repeat" | "zero" {
-  return option(
-    options,
-    "warmStartFill",
-    "repeat",
-    (v) => v === "repeat" || v === "zero",
-    '"repeat" or "zero"',
-    planner,
-  );
-}
-
-/** Unknown option names are an error naming the known ones (catches typos in configs). */
-export function checkOptionNames(
-  options: Record<string, unknown>,
-  known: readonly string[],
-  planner: string,
-): void {
-  for (const name of Object.keys(options)) {
-    if (!known.includes(name)) {
-      const expected = `expected one of ${known.join(", ")}`;
-      throw new PlannerOptionError(
-        `${planner}: unknown option "${name}"; ${expected}`,
-        planner,
-        name,
-        `is not an option of ${planner}; ${expected}`,
-      );
-    }
-  }
 }

@@ -72,6 +72,3 @@ export interface Planner {
   readonly name: string;
   plan(request: PlanRequest): PlanResult;
 }
-
-/** Builds a planner from its options (each planner documents its own option type and defaults). */
-export type PlannerFactory = (options?: Record<string, unknown>) => Planner;

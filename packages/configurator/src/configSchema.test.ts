@@ -47,6 +47,52 @@ describe("fullExperimentSchema", () => {
     expect(load("ok.json", { planner: "mppi", plannerOptions: { iterations: 2 } })).not.toThrow();
   });
 
+  it("validates encoder, predictor and macro-action options by their registered schemas, filling defaults", () => {
+    const file = join(dir, "components.json");
+    const world = base.world as { levels: Record<string, unknown>[] };
+    const one = world.levels[0] as { model: Record<string, unknown> };
+    const write = (model: Record<string, unknown>, upper: Record<string, unknown>[] = []) =>
+      writeFileSync(
+        file,
+        JSON.stringify({
+          ...base,
+          world: { ...world, levels: [{ ...one, model: { ...one.model, ...model } }, ...upper] },
+        }),
+      );
+    write({ encoder: { type: "mlp" }, predictor: {} });
+    const ok = loadConfig(file, fullExperimentSchema).world.levels[0].model;
+    expect(ok.encoder).toEqual({
+      type: "mlp",
+      hidden: [64, 64],
+      dim: 16,
+      activation: "relu",
+      layerNorm: false,
+      projector: null,
+    });
+    expect(ok.predictor).toEqual({
+      type: "residual-mlp",
+      hidden: [128, 128],
+      activation: "relu",
+      layerNorm: false,
+    });
+
+    write({ encoder: { type: "transformer" } });
+    expect(() => loadConfig(file, fullExperimentSchema)).toThrow(
+      `${file}: world.levels[0].model.encoder.type must be one of cnn, mlp (got "transformer")`,
+    );
+    write({ encoder: { type: "mlp", dims: 8 }, predictor: { hidden: [0] } });
+    const bad = () => loadConfig(file, fullExperimentSchema);
+    expect(bad).toThrow(ConfigError);
+    expect(bad).toThrow(
+      /world\.levels\[0\]\.model\.encoder\.dims is not an option of mlp; expected one of hidden, dim, /,
+    );
+    expect(bad).toThrow(/world\.levels\[0\]\.model\.predictor\.hidden\[0\] .* \(got 0\)/);
+    write({}, [{ stride: 4, train: { steps: 1 }, macroAction: { type: "learned", dim: 0 } }]);
+    expect(() => loadConfig(file, fullExperimentSchema)).toThrow(
+      /world\.levels\[1\]\.macroAction\.dim .* \(got 0\)/,
+    );
+  });
+
   it("also checks a planner given with --set", () => {
     const file = join(dir, "set.json");
     writeFileSync(file, JSON.stringify(base));

@@ -2,6 +2,16 @@
  * @hjepa/contracts: the interfaces packages meet at, with nothing behind them that trains or loads. Lower
  * packages (actor, agent) import these types without depending on `@hjepa/world-model`.
  */
+
+export {
+  type Component,
+  type ComponentIssue,
+  ComponentOptionError,
+  type ComponentPaths,
+  ComponentRegistry,
+  formatComponentPath,
+  safeParseOptions,
+} from "./componentRegistry.ts";
 export {
   type ActionDescription,
   type BoxActionDescription,

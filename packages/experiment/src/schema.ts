@@ -8,29 +8,19 @@ import { CONFIG_VERSION } from "./migrate.ts";
 const posInt = z.number().int().positive();
 const nonNeg = z.number().min(0);
 const activation = z.enum(["relu", "elu", "tanh", "silu", "linear"]);
-const projector = z.object({ hidden: z.array(posInt).default([]), dim: posInt }).strict();
 
-const mlpEncoder = z
-  .object({
-    type: z.literal("mlp"),
-    hidden: z.array(posInt).default([64, 64]),
-    dim: posInt.default(16),
-    activation: activation.default("relu"),
-    layerNorm: z.boolean().default(false),
-    projector: projector.nullable().default(null),
-  })
-  .strict();
-
-const cnnEncoder = z
-  .object({
-    type: z.literal("cnn"),
-    channels: z.array(posInt).min(1).default([16, 32, 32, 32]),
-    kernel: posInt.default(3),
-    dim: posInt.default(32),
-    activation: activation.default("relu"),
-    projector: projector.nullable().default(null),
-  })
-  .strict();
+/**
+ * A registered component named by `type`, its options beside it: `{ "type": "mlp", "dim": 16 }`. This package
+ * does not know the components (encoders in @hjepa/perception, predictors and macro-action encoders in
+ * @hjepa/world-model): `fullExperimentSchema` of @hjepa/configurator validates the options against the
+ * schema the component registered and writes them back with defaults filled.
+ */
+export const componentSchema = z.looseObject({ type: z.string().min(1) });
+/** A component reference whose `type` has a default (the object may then be empty). */
+function componentWithDefault(type: string) {
+  return z.looseObject({ type: z.string().min(1).default(type) }).default({ type });
+}
+export type ComponentConfig = z.output<typeof componentSchema>;
 
 export const envSchema = z
   .object({
@@ -54,20 +44,14 @@ export const dataSchema = z
   })
   .strict();
 
-/** A predictor in representation space: s' = s + MLP([s, action features]). */
-export const predictorSchema = z
-  .object({
-    type: z.literal("residual-mlp").default("residual-mlp"),
-    hidden: z.array(posInt).default([128, 128]),
-    activation: activation.default("relu"),
-    layerNorm: z.boolean().default(false),
-  })
-  .strict();
+/** A predictor in representation space (registered in @hjepa/world-model; default "residual-mlp"). */
+export const predictorSchema = componentWithDefault("residual-mlp");
 
 export const modelSchema = z
   .object({
-    encoder: z.discriminatedUnion("type", [mlpEncoder, cnnEncoder]),
-    predictor: predictorSchema.default(predictorSchema.parse({})),
+    /** An encoder registered in @hjepa/perception (mlp, cnn) with its options. */
+    encoder: componentSchema,
+    predictor: predictorSchema,
     /** Inverse-dynamics head (action from consecutive representations); null for none. */
     inverseDynamics: z
       .object({ hidden: z.array(posInt).default([64]) })
@@ -207,22 +191,9 @@ export const levelOneSchema = z
 
 /**
  * The macro-action of a level above 1: what summarises the `stride` primitive actions between two of its
- * states. `learned`: an MLP action encoder to a `dim`-d latent (deterministic, as HWM, or `stochastic` with a
- * KL term of weight `kl` to N(0, I)); `concat`: the primitive actions themselves, concatenated (the baseline).
+ * states, a macro-action encoder registered in @hjepa/world-model (`learned`, `concat`; default "learned").
  */
-export const macroActionSchema = z.discriminatedUnion("type", [
-  z
-    .object({
-      type: z.literal("learned"),
-      dim: posInt.default(8),
-      hidden: z.array(posInt).default([64, 64]),
-      activation: activation.default("relu"),
-      stochastic: z.boolean().default(false),
-      kl: nonNeg.default(0.001),
-    })
-    .strict(),
-  z.object({ type: z.literal("concat") }).strict(),
-]);
+export const macroActionSchema = componentWithDefault("learned");
 
 /**
  * A level's representation: the level below's (`identity`, as HWM) or a learned `projection` of it, kept from
@@ -258,8 +229,8 @@ export const upperLevelSchema = z
   .object({
     stride: z.number().int().min(2),
     representation: representationSchema.default({ type: "identity" }),
-    macroAction: macroActionSchema.default(macroActionSchema.parse({ type: "learned" })),
-    predictor: predictorSchema.default(predictorSchema.parse({})),
+    macroAction: macroActionSchema,
+    predictor: predictorSchema,
     loss: levelLossSchema.default(levelLossSchema.parse({})),
     /** `horizon` counts macro-steps: windows of `stride * horizon + 1` frames. */
     train: trainSchema,

@@ -1,5 +1,6 @@
 import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { fullExperimentSchema } from "@hjepa/configurator";
 import { HJEPA_ENVS } from "@hjepa/envs";
 import { experimentSchema, loadConfig } from "@hjepa/experiment";
 import { describe, expect, it } from "vitest";
@@ -37,10 +38,13 @@ describe("configs/experiments", () => {
     ).toThrow(
       /two-rooms\.json: world\.levels\[0\]\.train\.steps Too small: expected number to be >0 \(got 0\)/,
     );
+    // Component names and options are checked against their registries (what `hjepa train` loads with).
     expect(() =>
-      loadConfig(join(dir, "two-rooms.json"), experimentSchema, [
+      loadConfig(join(dir, "two-rooms.json"), fullExperimentSchema, [
         "world.levels[0].model.encoder.type=transformer",
       ]),
-    ).toThrow(/model\.encoder\.type/);
+    ).toThrow(
+      /two-rooms\.json: world\.levels\[0\]\.model\.encoder\.type must be one of cnn, mlp \(got "transformer"\)/,
+    );
   });
 });

@@ -1,7 +1,14 @@
 import { InputError } from "@hjepa/errors";
 import { tf } from "@hjepa/tensor";
 import type { Rng } from "gymnasium-js";
-import { type CnnEncoderConfig, type Encoder, registerEncoder } from "./encoder.ts";
+import { z } from "zod";
+import {
+  activationSchema,
+  type CnnEncoderConfig,
+  type Encoder,
+  projectorSchema,
+  registerEncoder,
+} from "./encoder.ts";
 import { activation, Conv2D, Dense, Mlp } from "./layers.ts";
 import { setStats } from "./mlpEncoder.ts";
 import type { ParamStore } from "./params.ts";
@@ -81,7 +88,19 @@ export class CnnEncoder implements Encoder {
   }
 }
 
-registerEncoder(
-  "cnn",
-  (config, inputShape, params, rng) => new CnnEncoder(config as CnnEncoderConfig, inputShape, params, rng),
-);
+/** The options of `cnn` as a config gives them (`model.encoder`), with their defaults and bounds. */
+export const cnnEncoderSchema = z
+  .object({
+    type: z.literal("cnn"),
+    channels: z.array(z.number().int().positive()).min(1).default([16, 32, 32, 32]),
+    kernel: z.number().int().positive().default(3),
+    dim: z.number().int().positive().default(32),
+    activation: activationSchema.default("relu"),
+    projector: projectorSchema.nullable().default(null),
+  })
+  .strict();
+
+registerEncoder("cnn", {
+  schema: cnnEncoderSchema,
+  create: (config) => (inputShape, params, rng) => new CnnEncoder(config, inputShape, params, rng),
+});

@@ -1,7 +1,8 @@
-import { InputError } from "@hjepa/errors";
+import { ComponentRegistry } from "@hjepa/contracts";
 import type { tf } from "@hjepa/tensor";
 import type { Rng } from "gymnasium-js";
-import type { ActivationName } from "./layers.ts";
+import { z } from "zod";
+import { ACTIVATIONS, type ActivationName } from "./layers.ts";
 import type { ParamStore } from "./params.ts";
 
 /**
@@ -52,32 +53,42 @@ export type EncoderConfig =
   | CnnEncoderConfig
   | ({ type: string } & Record<string, unknown>);
 
-export type EncoderFactory = (
-  config: EncoderConfig,
-  inputShape: readonly number[],
-  params: ParamStore,
-  rng: Rng,
-) => Encoder;
+/** Builds an encoder from its parsed options, for observations of `inputShape`. */
+export type EncoderBuilder = (inputShape: readonly number[], params: ParamStore, rng: Rng) => Encoder;
 
-const factories = new Map<string, EncoderFactory>();
+/**
+ * The encoders a config can name (`model.encoder.type`), each with the zod schema of its options (the whole
+ * `{ type, ...options }` object, defaults filled). `fullExperimentSchema` of @hjepa/configurator validates a
+ * config against it; `makeEncoder` parses with it too, so a partial config (tests, benches) gets the defaults.
+ */
+export const encoderRegistry = new ComponentRegistry<EncoderConfig, EncoderBuilder>("encoder");
 
-/** Registers an encoder type so configs can name it (a new encoder is one new file). */
-export function registerEncoder(type: string, factory: EncoderFactory): void {
-  factories.set(type, factory);
+/**
+ * Registers an encoder type so configs can name it (a new encoder is one new file): `schema` parses the whole
+ * `{ type: name, ...options }` object, `create` builds from the parsed options. A taken name is an error.
+ */
+export function registerEncoder<O extends EncoderConfig>(
+  type: string,
+  component: { schema: z.ZodType<O>; create: (config: O) => EncoderBuilder },
+): void {
+  encoderRegistry.register(type, component);
 }
 
-/** Builds the encoder a config names, for observations of `inputShape`. */
+/** Builds the encoder a config names, for observations of `inputShape`; its options are parsed by its schema. */
 export function makeEncoder(
   config: EncoderConfig,
   inputShape: readonly number[],
   params: ParamStore,
   rng: Rng,
 ): Encoder {
-  const factory = factories.get(config.type);
-  if (!factory) {
-    throw new InputError(
-      `unknown encoder type "${config.type}" (expected one of ${[...factories.keys()].join(", ")})`,
-    );
-  }
-  return factory(config, inputShape, params, rng);
+  const where = { name: ["encoder", "type"], options: ["encoder"] };
+  return encoderRegistry.create(config.type, config, where)(inputShape, params, rng);
 }
+
+/** An activation by name, as configs give it (see `ACTIVATIONS`). */
+export const activationSchema = z.enum(Object.keys(ACTIVATIONS) as [ActivationName, ...ActivationName[]]);
+
+/** The optional projector head of an encoder (used by the training losses only). */
+export const projectorSchema = z
+  .object({ hidden: z.array(z.number().int().positive()).default([]), dim: z.number().int().positive() })
+  .strict();

@@ -3,7 +3,7 @@ import { initTensors, tf, withLeakCheck } from "@hjepa/tensor";
 import { Rng } from "gymnasium-js";
 import { beforeAll, describe, expect, it } from "vitest";
 // Through the index, which registers the built-in encoder types.
-import { makeEncoder, ParamStore } from "./index.ts";
+import { encoderRegistry, makeEncoder, ParamStore } from "./index.ts";
 import { activation } from "./layers.ts";
 
 beforeAll(async () => {
@@ -66,10 +66,27 @@ describe("encoders", () => {
     });
   });
 
+  it("parses encoder options with the registered schema: defaults filled, every problem at its field", () => {
+    expect(encoderRegistry.names()).toEqual(["cnn", "mlp"]);
+    expect(encoderRegistry.parse("mlp", { type: "mlp" })).toEqual({
+      type: "mlp",
+      hidden: [64, 64],
+      dim: 16,
+      activation: "relu",
+      layerNorm: false,
+      projector: null,
+    });
+    expect(() =>
+      encoderRegistry.parse("cnn", { type: "cnn", kernel: 0, chanels: [4] }, "world.levels[0].model.encoder"),
+    ).toThrow(
+      /^world\.levels\[0\]\.model\.encoder\.kernel .*\(got 0\)\nworld\.levels\[0\]\.model\.encoder\.chanels is not an option of cnn; expected one of channels, kernel, dim, activation, projector/,
+    );
+  });
+
   it("rejects an unknown encoder type and a malformed input shape with clear errors", () => {
     const unknown = () => makeEncoder({ type: "transformer" }, [2], new ParamStore(), new Rng(0));
     expect(unknown).toThrow(InputError);
-    expect(unknown).toThrow(/unknown encoder type "transformer" \(expected one of (cnn, mlp|mlp, cnn)\)/);
+    expect(unknown).toThrow(/encoder\.type must be one of cnn, mlp \(got "transformer"\)/);
     const cnnOnVectors = () =>
       makeEncoder({ type: "cnn", channels: [4], dim: 3 }, [64, 64], new ParamStore(), new Rng(0));
     expect(cnnOnVectors).toThrow(InputError);

@@ -1,6 +1,13 @@
 import { tf } from "@hjepa/tensor";
 import type { Rng } from "gymnasium-js";
-import { type Encoder, type MlpEncoderConfig, registerEncoder } from "./encoder.ts";
+import { z } from "zod";
+import {
+  activationSchema,
+  type Encoder,
+  type MlpEncoderConfig,
+  projectorSchema,
+  registerEncoder,
+} from "./encoder.ts";
 import { Mlp } from "./layers.ts";
 import type { ParamStore } from "./params.ts";
 
@@ -81,7 +88,19 @@ export function setStats(
   });
 }
 
-registerEncoder(
-  "mlp",
-  (config, inputShape, params, rng) => new MlpEncoder(config as MlpEncoderConfig, inputShape, params, rng),
-);
+/** The options of `mlp` as a config gives them (`model.encoder`), with their defaults and bounds. */
+export const mlpEncoderSchema = z
+  .object({
+    type: z.literal("mlp"),
+    hidden: z.array(z.number().int().positive()).default([64, 64]),
+    dim: z.number().int().positive().default(16),
+    activation: activationSchema.default("relu"),
+    layerNorm: z.boolean().default(false),
+    projector: projectorSchema.nullable().default(null),
+  })
+  .strict();
+
+registerEncoder("mlp", {
+  schema: mlpEncoderSchema,
+  create: (config) => (inputShape, params, rng) => new MlpEncoder(config, inputShape, params, rng),
+});

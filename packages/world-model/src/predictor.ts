@@ -1,7 +1,8 @@
-import { InputError } from "@hjepa/errors";
-import { type ActivationName, Mlp, type ParamStore } from "@hjepa/perception";
+import { ComponentRegistry } from "@hjepa/contracts";
+import { type ActivationName, activationSchema, Mlp, type ParamStore } from "@hjepa/perception";
 import { tf } from "@hjepa/tensor";
 import type { Rng } from "gymnasium-js";
+import { z } from "zod";
 
 /**
  * An action-conditioned predictor in representation space: `predict(s [B, d], a [B, k]) -> s' [B, d]`
@@ -49,8 +50,47 @@ export class ResidualMlpPredictor implements Predictor {
   }
 }
 
-export type PredictorConfig = ResidualMlpPredictorConfig;
+/** A predictor config: `{ type, ...options }`, `type` defaulting to "residual-mlp". */
+export type PredictorConfig = ResidualMlpPredictorConfig | ({ type?: string } & Record<string, unknown>);
 
+/** Builds a predictor from its parsed options, over representations of `dim` and action features of `actionSize`. */
+export type PredictorBuilder = (dim: number, actionSize: number, params: ParamStore, rng: Rng) => Predictor;
+
+/**
+ * The predictors a config can name (`model.predictor.type`, a level's `predictor.type`), each with the zod
+ * schema of its `{ type, ...options }` object. `fullExperimentSchema` of @hjepa/configurator validates a
+ * config against it; `makePredictor` parses with it too, so a partial config gets the defaults.
+ */
+export const predictorRegistry = new ComponentRegistry<PredictorConfig, PredictorBuilder>("predictor");
+
+/** The predictor type a config gets when it names none. */
+export const DEFAULT_PREDICTOR = "residual-mlp";
+
+/** Registers a predictor type so configs can name it; `schema` parses the whole `{ type, ...options }` object. */
+export function registerPredictor<O extends PredictorConfig>(
+  type: string,
+  component: { schema: z.ZodType<O>; create: (config: O) => PredictorBuilder },
+): void {
+  predictorRegistry.register(type, component);
+}
+
+/** The options of `residual-mlp` (s' = s + MLP([s, action features])), with their defaults and bounds. */
+export const residualMlpPredictorSchema = z
+  .object({
+    type: z.literal("residual-mlp").default("residual-mlp"),
+    hidden: z.array(z.number().int().positive()).default([128, 128]),
+    activation: activationSchema.default("relu"),
+    layerNorm: z.boolean().default(false),
+  })
+  .strict();
+
+registerPredictor("residual-mlp", {
+  schema: residualMlpPredictorSchema,
+  create: (config) => (dim, actionSize, params, rng) =>
+    new ResidualMlpPredictor(config, dim, actionSize, params, rng),
+});
+
+/** Builds the predictor a config names (its options parsed by its schema). */
 export function makePredictor(
   config: PredictorConfig,
   dim: number,
@@ -58,10 +98,9 @@ export function makePredictor(
   params: ParamStore,
   rng: Rng,
 ): Predictor {
-  if (config.type === "residual-mlp") return new ResidualMlpPredictor(config, dim, actionSize, params, rng);
-  throw new InputError(
-    `unknown predictor type "${(config as { type: string }).type}" (expected residual-mlp)`,
-  );
+  const where = { name: ["predictor", "type"], options: ["predictor"] };
+  const type = typeof config.type === "string" ? config.type : DEFAULT_PREDICTOR;
+  return predictorRegistry.create(type, config, where)(dim, actionSize, params, rng);
 }
 
 /** Rolls a predictor out from `s0 [B, d]` over action features `[B, H, k]`; returns `[B, H, d]`. */

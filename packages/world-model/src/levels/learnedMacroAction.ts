@@ -1,10 +1,10 @@
-import type { MacroActionConfig } from "@hjepa/experiment";
 import { LayerNorm, Mlp, type ParamStore } from "@hjepa/perception";
 import { tf } from "@hjepa/tensor";
 import type { Rng } from "gymnasium-js";
-import type { MacroActionEncoder } from "./macroAction.ts";
+import type { z } from "zod";
+import type { learnedMacroActionSchema, MacroActionEncoder } from "./macroAction.ts";
 
-export type LearnedMacroActionConfig = Extract<MacroActionConfig, { type: "learned" }>;
+export type LearnedMacroActionConfig = z.output<typeof learnedMacroActionSchema>;
 
 /** Bounds of a stochastic encoder's log-variance: keeps exp() finite early in training. */
 const LOG_VAR_MIN = -8;
@@ -21,6 +21,7 @@ export class LearnedMacroAction implements MacroActionEncoder {
   readonly type = "learned";
   readonly dim: number;
   readonly stochastic: boolean;
+  readonly klWeight: number;
   private readonly net: Mlp;
   private readonly norm: LayerNorm | null;
 
@@ -32,6 +33,7 @@ export class LearnedMacroAction implements MacroActionEncoder {
   ) {
     this.dim = config.dim;
     this.stochastic = config.stochastic;
+    this.klWeight = config.kl;
     this.net = new Mlp(
       params.scope("net"),
       {

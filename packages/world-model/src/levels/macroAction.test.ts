@@ -107,6 +107,6 @@ describe("macro-action encoders", () => {
   it("an unknown type is an InputError naming it and the known ones", () => {
     const make = () => makeMacroActionEncoder({ type: "vq" }, 8, new ParamStore(), new Rng(0));
     expect(make).toThrow(InputError);
-    expect(make).toThrow(/unknown macroAction type "vq" \(expected one of learned, concat\)/);
+    expect(make).toThrow(/macroAction\.type must be one of concat, learned \(got "vq"\)/);
   });
 });

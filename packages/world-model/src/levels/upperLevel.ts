@@ -156,12 +156,12 @@ export class UpperLevelModel {
 
   /** The level's terms (level 1's, with its own weights), in the order they are computed and summed. */
   lossTerms(): LossPart[] {
-    const { loss, macroAction, representation } = this.config;
+    const { loss, representation } = this.config;
     const projection = representation.type === "projection" ? representation : null;
     return [
       rolloutPredictionTerm(loss.prediction, loss.predictionKind),
       teacherForcingTerm(loss.teacherForcing, loss.predictionKind),
-      klTerm(macroAction.type === "learned" ? macroAction.kl : 0),
+      klTerm(this.macroAction.klWeight ?? 0),
       // The representation's regulariser enters the total as one summand (zero for the identity).
       {
         group: "representation",
