@@ -1,7 +1,7 @@
 import { isPlanningEnv, type PlanningEnv } from "@hjepa/envs";
 import { CheckpointError, EnvironmentError } from "@hjepa/errors";
 import { type ExperimentConfig, experimentSchema, levelOne, RunFolder } from "@hjepa/experiment";
-import { loadWeights } from "@hjepa/tensor";
+import { loadWeights, type tf } from "@hjepa/tensor";
 import { type ActionSpec, JepaWorldModel, latestCheckpoint } from "@hjepa/world-model";
 import { Box, Discrete, type Env, make, Rng } from "gymnasium-js";
 
@@ -78,6 +78,18 @@ export async function loadTrainedModel(runDir: string): Promise<TrainedModel> {
   const { obsShape, actionSpec } = envShapes(env);
   env.close();
   const model = new JepaWorldModel(levelOne(config).model, obsShape, actionSpec, new Rng(config.seed));
+  const step = await loadCheckpointWeights(model, checkpoint);
+  return { model, config, run, checkpoint, step };
+}
+
+/**
+ * Loads a checkpoint's weights into `model`'s parameters (checked by name and shape; the optimizer state in it
+ * is skipped) and returns the checkpoint's step. On a failed check the model is disposed and the error thrown.
+ */
+export async function loadCheckpointWeights(
+  model: { params: { entries(): [string, tf.Variable][] }; dispose(): void },
+  checkpoint: string,
+): Promise<number> {
   const vars = Object.fromEntries(model.params.entries());
   let loaded: Awaited<ReturnType<typeof loadWeights>>;
   try {
@@ -92,6 +104,5 @@ export async function loadTrainedModel(runDir: string): Promise<TrainedModel> {
   const { weights, modelJson } = loaded;
   for (const [name, v] of Object.entries(vars)) v.assign(weights[name] as never);
   for (const t of Object.values(weights)) t.dispose();
-  const step = Number((modelJson.userDefinedMetadata as { step?: number } | undefined)?.step ?? 0);
-  return { model, config, run, checkpoint, step };
+  return Number((modelJson.userDefinedMetadata as { step?: number } | undefined)?.step ?? 0);
 }

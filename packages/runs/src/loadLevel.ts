@@ -1,6 +1,5 @@
 import { CheckpointError } from "@hjepa/errors";
 import type { ExperimentConfig, RunFolder } from "@hjepa/experiment";
-import { loadWeights } from "@hjepa/tensor";
 import {
   type LevelBelow,
   latestCheckpoint,
@@ -10,7 +9,7 @@ import {
   UpperLevelModel,
 } from "@hjepa/world-model";
 import { Rng } from "gymnasium-js";
-import { loadTrainedModel, type TrainedModel } from "./load.ts";
+import { loadCheckpointWeights, loadTrainedModel, type TrainedModel } from "./load.ts";
 
 export interface LoadedLevel {
   model: UpperLevelModel;
@@ -41,21 +40,7 @@ export async function loadUpperLevel(
   }
   // The initial weights are overwritten; the stream matches training's only so that nothing else differs.
   const model = new UpperLevelModel(cfg, below, new Rng(config.seed).derive(`level-${level}`).derive("init"));
-  const vars = Object.fromEntries(model.params.entries());
-  let loaded: Awaited<ReturnType<typeof loadWeights>>;
-  try {
-    loaded = await loadWeights(checkpoint, {
-      expected: Object.fromEntries(Object.entries(vars).map(([n, v]) => [n, { shape: [...v.shape] }])),
-      allowExtra: true,
-    });
-  } catch (e) {
-    model.dispose();
-    throw e;
-  }
-  const { weights, modelJson } = loaded;
-  for (const [name, v] of Object.entries(vars)) v.assign(weights[name] as never);
-  for (const t of Object.values(weights)) t.dispose();
-  const step = Number((modelJson.userDefinedMetadata as { step?: number } | undefined)?.step ?? 0);
+  const step = await loadCheckpointWeights(model, checkpoint);
   return { model, level, checkpoint, step, statistics: model.macroStatistics() };
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Rng } from "gymnasium-js";
 import { checkMatrix, columnMeans, type RowMajor } from "./matrix.ts";
-import { type R2Score, r2 } from "./probe.ts";
+import { type R2Score, r2, rowsOf } from "./probe.ts";
 
 export interface MlpProbeOptions {
   /** Hidden layer widths (default [64, 64]). */
@@ -139,21 +139,10 @@ export function mlpProbeR2(
   rng: Rng,
   options: MlpProbeOptions = {},
 ): { r2: R2Score; probe: MlpProbe } {
-  const nTrain = rows(trainX, dx, "trainX");
-  const nTest = rows(testX, dx, "testX");
+  const nTrain = rowsOf(trainX, dx, "trainX", "mlpProbeR2");
+  const nTest = rowsOf(testX, dx, "testX", "mlpProbeR2");
   const probe = fitMlpProbe(trainX, trainY, nTrain, dx, dy, rng, options);
   return { r2: r2(testY, probe.predict(testX, nTest), nTest, dy), probe };
-}
-
-function rows(values: RowMajor, cols: number, name: string): number {
-  if (!(Number.isInteger(cols) && cols >= 1))
-    throw new Error(`mlpProbeR2: dx and dy must be integers >= 1 (got ${cols})`);
-  if (values.length === 0 || values.length % cols !== 0) {
-    throw new Error(
-      `mlpProbeR2: ${name} has ${values.length} values; expected a positive multiple of ${cols}`,
-    );
-  }
-  return values.length / cols;
 }
 
 interface Standardiser {

@@ -152,13 +152,12 @@ export function linearProbeR2(
   return r2(testY, probe.predict(testX, nTest), nTest, dy);
 }
 
-function rowsOf(values: RowMajor, cols: number, name: string): number {
+/** Rows of a row-major matrix of `cols` columns (`where` names the caller in errors: a bug upstream). */
+export function rowsOf(values: RowMajor, cols: number, name: string, where = "linearProbeR2"): number {
   if (!(Number.isInteger(cols) && cols >= 1))
-    throw new Error(`linearProbeR2: dx and dy must be integers >= 1 (got ${cols})`);
+    throw new Error(`${where}: dx and dy must be integers >= 1 (got ${cols})`);
   if (values.length === 0 || values.length % cols !== 0) {
-    throw new Error(
-      `linearProbeR2: ${name} has ${values.length} values; expected a positive multiple of ${cols}`,
-    );
+    throw new Error(`${where}: ${name} has ${values.length} values; expected a positive multiple of ${cols}`);
   }
   return values.length / cols;
 }
