@@ -1,11 +1,11 @@
 import { InputError } from "@hjepa/errors";
 
-/** One flag of a command: its type, the placeholder and default shown in help, and what it is for. */
+/** One flag of a command: its type, the value name and default shown in help, and what it is for. */
 export interface FlagSpec {
   type: "string" | "boolean";
   /** Can be given several times (values collected in order). */
   multiple?: boolean;
-  /** Placeholder for the value in usage lines, e.g. "N" or "FILE.arrow". */
+  /** The name of its value in usage lines, e.g. "N" or "FILE.arrow". */
   value?: string;
   /** The default as shown in help; a flag without a default and with `required` must be given. */
   default?: string;
@@ -62,7 +62,6 @@ const NUMBER = /^-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
  * check, which can say what range it expects).
  */
 export function parseCommand<S extends CommandSpec>(spec: S, argv: readonly string[]): Parsed<S> {
-  const where = `hjepa ${spec.name}`;
   const see = `see: hjepa ${spec.name} --help`;
   const values: Record<string, string | boolean | string[]> = {};
   const positionals: string[] = [];
@@ -87,18 +86,18 @@ export function parseCommand<S extends CommandSpec>(spec: S, argv: readonly stri
       const list = known.length
         ? `expected one of ${known.map((k) => `--${k}`).join(", ")}`
         : "it takes no flags";
-      throw new InputError(`${where}: unknown flag ${shown} (${list}; ${see})`);
+      throw new InputError(`unknown flag ${shown} (${list}; ${see})`);
     }
     let value: string | boolean;
     if (flag.type === "boolean") {
-      if (eq >= 0) throw new InputError(`${where}: --${name} takes no value (got "${token.slice(eq + 1)}")`);
+      if (eq >= 0) throw new InputError(`--${name} takes no value (got "${token.slice(eq + 1)}")`);
       value = true;
     } else if (eq >= 0) {
       value = token.slice(eq + 1);
     } else {
       const next = argv[i + 1];
       if (next === undefined || (next.startsWith("-") && next !== "-" && !NUMBER.test(next))) {
-        throw new InputError(`${where}: --${name} needs a value (${describe(name, flag)}; ${see})`);
+        throw new InputError(`--${name} needs a value (${describe(name, flag)}; ${see})`);
       }
       value = next;
       i++;
@@ -108,7 +107,7 @@ export function parseCommand<S extends CommandSpec>(spec: S, argv: readonly stri
       list.push(value as string);
       values[name] = list;
     } else {
-      if (name in values) throw new InputError(`${where}: --${name} is given twice (give it once)`);
+      if (name in values) throw new InputError(`--${name} is given twice (give it once)`);
       values[name] = value;
     }
   }
@@ -118,15 +117,15 @@ export function parseCommand<S extends CommandSpec>(spec: S, argv: readonly stri
     const takes = expected.length
       ? `it takes ${expected.map((p) => p.name).join(" ")}`
       : "it takes no positional arguments";
-    throw new InputError(`${where}: unexpected argument "${stray}" (${takes}; ${see})`);
+    throw new InputError(`unexpected argument "${stray}" (${takes}; ${see})`);
   }
   if (positionals.length < expected.length) {
     const missing = expected[positionals.length] as PositionalSpec;
-    throw new InputError(`${where}: missing ${missing.name} (${missing.help}; ${see})`);
+    throw new InputError(`missing ${missing.name} (${missing.help}; ${see})`);
   }
   for (const [name, flag] of Object.entries(spec.flags)) {
     if (flag.required && !(name in values))
-      throw new InputError(`${where}: --${name} is required (${describe(name, flag)}; ${see})`);
+      throw new InputError(`--${name} is required (${describe(name, flag)}; ${see})`);
   }
   return { values: values as FlagValues<S>, positionals };
 }

@@ -32,12 +32,12 @@ export interface EnvFlags {
 }
 
 /** Env kwargs from the common flags: `--map FILE` and `--obs MODE`. */
-export function envKwargs(command: string, flags: EnvFlags): Record<string, unknown> {
+export function envKwargs(flags: EnvFlags): Record<string, unknown> {
   const kwargs: Record<string, unknown> = {};
   if (flags.map !== undefined) {
     const path = userPath(flags.map);
     if (!existsSync(path) || isFolder(path))
-      throw new InputError(`hjepa ${command}: --map ${flags.map}: no such file (expected an ASCII map file)`);
+      throw new InputError(`--map ${flags.map}: no such file (expected an ASCII map file)`);
     kwargs.mapFile = path;
   }
   if (flags.obs !== undefined) kwargs.obsMode = flags.obs;
@@ -51,31 +51,26 @@ const UNKNOWN_ID = [NameNotFound, NamespaceNotFound, VersionNotFound, Deprecated
  * a malformed map or a bad option is already typed by the env. Returns the wrapped env and its planning core.
  */
 export function openEnv(
-  command: string,
   flags: EnvFlags,
   extra: Record<string, unknown> = {},
 ): { env: ReturnType<typeof make>; core: PlanningEnv; kwargs: Record<string, unknown> } {
   const id = flags.env;
   if (id === undefined || id === "") {
-    throw new InputError(
-      `hjepa ${command}: --env is required (an environment id; list them with: hjepa envs)`,
-    );
+    throw new InputError(`--env is required (an environment id; list them with: hjepa envs)`);
   }
-  const kwargs = { ...envKwargs(command, flags), ...extra };
+  const kwargs = { ...envKwargs(flags), ...extra };
   let env: ReturnType<typeof make>;
   try {
     env = make(id, { kwargs });
   } catch (e) {
     if (UNKNOWN_ID.some((c) => e instanceof c))
-      throw new EnvironmentError(`hjepa ${command}: --env ${id}: ${(e as Error).message}`);
+      throw new EnvironmentError(`--env ${id}: ${(e as Error).message}`);
     throw e;
   }
   const core = env.unwrapped;
   if (!isPlanningEnv(core)) {
     env.close();
-    throw new EnvironmentError(
-      `hjepa ${command}: --env ${id} is not an hjepa planning environment (expected an hjepa/* id)`,
-    );
+    throw new EnvironmentError(`--env ${id} is not an hjepa planning environment (expected an hjepa/* id)`);
   }
   return { env, core, kwargs };
 }

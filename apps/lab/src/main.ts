@@ -109,8 +109,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (!isHjepaError(e)) throw e;
-    const text = e.message.startsWith("hjepa ") ? e.message : `hjepa ${name}: ${e.message}`;
-    process.stderr.write(`${text}\n`);
+    // Messages say what and where (flag, file, field); the command they came from is added here.
+    process.stderr.write(`hjepa ${name}: ${e.message}\n`);
     return 2;
   }
 }

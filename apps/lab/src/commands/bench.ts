@@ -42,9 +42,7 @@ function sections(only: string | undefined): Set<Section> {
   const names = only.split(",").map((s) => s.trim());
   const bad = names.filter((n) => !(SECTIONS as readonly string[]).includes(n));
   if (bad.length > 0 || names.length === 0)
-    throw new InputError(
-      `hjepa bench: --only must list sections from ${SECTIONS.join(", ")} (got "${only}")`,
-    );
+    throw new InputError(`--only must list sections from ${SECTIONS.join(", ")} (got "${only}")`);
   return new Set(names as Section[]);
 }
 

@@ -52,21 +52,21 @@ async function collectRun(values: {
   seed?: string;
   out?: string;
 }): Promise<void> {
-  const episodes = intFlag("collect", "episodes", values.episodes);
-  const steps = intFlag("collect", "steps", values.steps);
+  const episodes = intFlag("episodes", values.episodes);
+  const steps = intFlag("steps", values.steps);
   if (episodes * steps > MAX_FRAMES)
     throw new InputError(
-      `hjepa collect: --episodes x --steps must be at most ${MAX_FRAMES.toLocaleString("en-US")} frames (got ${episodes} x ${steps})`,
+      `--episodes x --steps must be at most ${MAX_FRAMES.toLocaleString("en-US")} frames (got ${episodes} x ${steps})`,
     );
-  const seed = intFlag("collect", "seed", values.seed, undefined, { min: 0 });
-  const out = outFile("collect", "out", values.out, ".arrow");
+  const seed = intFlag("seed", values.seed, undefined, { min: 0 });
+  const out = outFile("out", values.out, ".arrow");
   // Open the env once up front so a bad id, map, obs mode or policy fails before anything is written.
-  const { env, core, kwargs } = openEnv("collect", values);
+  const { env, core, kwargs } = openEnv(values);
   env.close();
   const policy = values.policy as string;
   const policies = dataPolicyNames(core);
   if (!policies.includes(policy))
-    throw new InputError(`hjepa collect: --policy must be one of ${policies.join(", ")} (got "${policy}")`);
+    throw new InputError(`--policy must be one of ${policies.join(", ")} (got "${policy}")`);
   const { collect, CollectionInterrupted } = await import("@hjepa/envs/data");
 
   const controller = new AbortController();

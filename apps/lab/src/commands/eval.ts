@@ -64,15 +64,15 @@ async function evalRun(values: {
   limit?: string;
   pictures?: string;
 }): Promise<void> {
-  const runDir = userPath(required("eval", "run", values.run, "a trained run folder"));
-  const tasksPath = userPath(required("eval", "tasks", values.tasks, "a task set from `hjepa tasks`"));
-  const limit = values.limit === undefined ? undefined : intFlag("eval", "limit", values.limit);
-  const pictures = intFlag("eval", "pictures", values.pictures, 3, { min: 0 });
+  const runDir = userPath(required("run", values.run, "a trained run folder"));
+  const tasksPath = userPath(required("tasks", values.tasks, "a task set from `hjepa tasks`"));
+  const limit = values.limit === undefined ? undefined : intFlag("limit", values.limit);
+  const pictures = intFlag("pictures", values.pictures, 3, { min: 0 });
   const workersFlag =
-    values.workers === undefined ? undefined : intFlag("eval", "workers", values.workers, 1, { max: 64 });
+    values.workers === undefined ? undefined : intFlag("workers", values.workers, 1, { max: 64 });
   if (values.name !== undefined && !NAME.test(values.name))
     throw new InputError(
-      `hjepa eval: --name must be a plain folder name of letters, digits, . _ - (got "${values.name}")`,
+      `--name must be a plain folder name of letters, digits, . _ - (got "${values.name}")`,
     );
   const req = { runDir, tasksPath, planner: values.planner, overrides: values.set ?? [], limit };
 

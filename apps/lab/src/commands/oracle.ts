@@ -20,9 +20,9 @@ export const command = defineCommand({
     examples: ["hjepa oracle --env hjepa/TwoRooms-v0 --from 1.5,1.5 --to 11.5,5.5"],
   },
   run({ values }) {
-    const from = pointFlag("oracle", "from", values.from);
-    const to = pointFlag("oracle", "to", values.to);
-    const { env, core } = openEnv("oracle", values);
+    const from = pointFlag("from", values.from);
+    const to = pointFlag("to", values.to);
+    const { env, core } = openEnv(values);
     try {
       // reset validates both states (inside the map, not in a wall) with the env's own typed errors.
       env.reset({ seed: 0, options: { start: from, goal: to } });

@@ -56,7 +56,7 @@ async function prepare(runDir: string, sets: string[]): Promise<void> {
   for (const text of sets) {
     if (parseOverride(text).path[0] !== "agent")
       throw new InputError(
-        `hjepa prepare: --set ${text}: only agent.* settings can be changed in a run (its model is immutable; ` +
+        `--set ${text}: only agent.* settings can be changed in a run (its model is immutable; ` +
           "train a new run to change the rest)",
       );
   }

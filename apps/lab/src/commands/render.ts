@@ -18,14 +18,14 @@ export const command = defineCommand({
     examples: ["hjepa render --env hjepa/FourRooms-v0 --seed 1 --out four-rooms.png"],
   },
   run({ values }) {
-    const out = outFile("render", "out", values.out, ".png");
-    const seed = intFlag("render", "seed", values.seed, 0, { min: 0 });
-    const { env } = openEnv("render", values, { renderMode: "rgb_array" });
+    const out = outFile("out", values.out, ".png");
+    const seed = intFlag("seed", values.seed, 0, { min: 0 });
+    const { env } = openEnv(values, { renderMode: "rgb_array" });
     try {
       env.reset({ seed });
       const frame = env.render();
       if (frame === null || typeof frame === "string")
-        throw new EnvironmentError(`hjepa render: --env ${values.env} has no rgb_array render`);
+        throw new EnvironmentError(`--env ${values.env} has no rgb_array render`);
       savePng(out, frame);
       console.log(`wrote ${values.out} (${frame.width}x${frame.height})`);
     } finally {

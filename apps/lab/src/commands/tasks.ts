@@ -32,22 +32,18 @@ export const command = defineCommand({
     ],
   },
   run({ values }) {
-    const count = intFlag("tasks", "count", values.count, undefined, { max: MAX_COUNT });
-    const seed = intFlag("tasks", "seed", values.seed, undefined, { min: 0 });
-    const out = outFile("tasks", "out", values.out, ".json");
+    const count = intFlag("count", values.count, undefined, { max: MAX_COUNT });
+    const seed = intFlag("seed", values.seed, undefined, { min: 0 });
+    const out = outFile("out", values.out, ".json");
     let filter: ((start: readonly number[], goal: readonly number[]) => boolean) | undefined;
     if (values.filter !== undefined && !(FILTERS as readonly string[]).includes(values.filter)) {
-      throw new InputError(
-        `hjepa tasks: --filter must be one of ${FILTERS.join(", ")} (got "${values.filter}")`,
-      );
+      throw new InputError(`--filter must be one of ${FILTERS.join(", ")} (got "${values.filter}")`);
     }
-    const { env, core, kwargs } = openEnv("tasks", values);
+    const { env, core, kwargs } = openEnv(values);
     env.close();
     if (values.filter !== undefined) {
       if (!(core instanceof PointMazeEnv)) {
-        throw new InputError(
-          `hjepa tasks: --filter different-rooms needs a PointMaze rooms env (got ${values.env})`,
-        );
+        throw new InputError(`--filter different-rooms needs a PointMaze rooms env (got ${values.env})`);
       }
       // Rooms of the built-in layouts: 5x5-cell rooms; a state [x, y] lies in cell [floor(y), floor(x)].
       const room = (s: readonly number[]) => roomOf([Math.floor(s[1] as number), Math.floor(s[0] as number)]);

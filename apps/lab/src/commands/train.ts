@@ -77,13 +77,13 @@ async function trainRun(values: {
   const sets = values.set ?? [];
   const addLevel = values["add-level"] === true;
   if (addLevel !== (values.from !== undefined))
-    throw new InputError("hjepa train: --add-level and --from RUN_DIR go together (see: hjepa train --help)");
+    throw new InputError("--add-level and --from RUN_DIR go together (see: hjepa train --help)");
   if (!addLevel && (values.config === undefined) === (values.resume === undefined))
     throw new InputError(
-      "hjepa train: give exactly one of --config FILE or --resume RUN_DIR, or --add-level --from RUN_DIR (see: hjepa train --help)",
+      "give exactly one of --config FILE or --resume RUN_DIR, or --add-level --from RUN_DIR (see: hjepa train --help)",
     );
   if (addLevel && values.resume !== undefined)
-    throw new InputError("hjepa train: --add-level makes a new run; it takes no --resume");
+    throw new InputError("--add-level makes a new run; it takes no --resume");
   // The schema with the registries' checks (planner names and options): loads the actor, so only here.
   const { fullExperimentSchema } = await import("@hjepa/configurator");
   let config: ExperimentConfig;
@@ -105,7 +105,7 @@ async function trainRun(values: {
     parent = { run: parentRun, levels: parentConfig.world.levels.length };
   } else if (values.resume !== undefined) {
     if (sets.length > 0 || values.out !== undefined)
-      throw new InputError("hjepa train: --resume takes no --set or --out (the run keeps its config)");
+      throw new InputError("--resume takes no --set or --out (the run keeps its config)");
     run = RunFolder.open(userPath(values.resume));
     config = run.validConfig(fullExperimentSchema);
   } else {
@@ -117,7 +117,7 @@ async function trainRun(values: {
       : (values.config ?? `${values.from}/config.json`);
   checkConfigEnv(source, config.env.id, { ...config.env.kwargs, ...config.data.collectKwargs });
   if (values.out !== undefined && existsSync(userPath(values.out)))
-    throw new InputError(`hjepa train: --out ${values.out} already exists; expected a new run folder`);
+    throw new InputError(`--out ${values.out} already exists; expected a new run folder`);
   if (run?.manifest.status === "finished") {
     // Nothing to continue: the run folder is left exactly as it is.
     console.log(

@@ -33,18 +33,18 @@ export function checkAddLevel(
 ): void {
   if (parent.manifest.status !== "finished") {
     throw new InputError(
-      `hjepa train: --from ${parent.dir} has status ${parent.manifest.status}; a level is added over a finished run (hjepa train --resume it first)`,
+      `--from ${parent.dir} has status ${parent.manifest.status}; a level is added over a finished run (hjepa train --resume it first)`,
     );
   }
   const n = parentConfig.world.levels.length;
   if (config.world.levels.length <= n) {
     throw new InputError(
-      `hjepa train --add-level: the config has ${config.world.levels.length} level(s), the parent run ${n}; add world.levels[${n}] (e.g. --set 'world.levels[${n}]={"stride":...,"train":{"steps":...}}')`,
+      `the config has ${config.world.levels.length} level(s), the parent run ${n}; add world.levels[${n}] (e.g. --set 'world.levels[${n}]={"stride":...,"train":{"steps":...}}')`,
     );
   }
   if (comparable(config, n) !== comparable(parentConfig, n)) {
     throw new InputError(
-      `hjepa train --add-level: the config differs from the parent run's beyond the added levels (only name, description, agent and world.levels[${n}..] may change)`,
+      `the config differs from the parent run's beyond the added levels (only name, description, agent and world.levels[${n}..] may change)`,
     );
   }
 }
