@@ -103,31 +103,26 @@ export abstract class GridEnv extends Env<GridObs, number> implements PlanningEn
     this.map = map;
     this.withKey = withKey;
     this.obsMode = opts.obsMode ?? "coords";
+    // Every option error names the env, the option, what is expected and what was given.
+    const invalid = (field: string, expected: string, got: string) =>
+      new EnvironmentError(`${envName}: ${field} must be ${expected} (got ${got})`);
     this.slip = opts.slip ?? 0;
-    if (!(this.slip >= 0 && this.slip <= 1)) {
-      throw new EnvironmentError(
-        `${envName}: slip must be a probability in [0, 1] (got ${String(opts.slip)})`,
-      );
-    }
+    if (!(this.slip >= 0 && this.slip <= 1))
+      throw invalid("slip", "a probability in [0, 1]", String(opts.slip));
     this.hazardTerminates = opts.hazardTerminates ?? false;
-    if (typeof this.hazardTerminates !== "boolean") {
-      throw new EnvironmentError(
-        `${envName}: hazardTerminates must be a boolean (got ${String(opts.hazardTerminates)})`,
-      );
-    }
+    if (typeof this.hazardTerminates !== "boolean")
+      throw invalid("hazardTerminates", "a boolean", String(opts.hazardTerminates));
     const mode = opts.renderMode ?? null;
-    if (mode !== null && !this.metadata.renderModes.includes(mode)) {
-      throw new EnvironmentError(
-        `${envName}: renderMode must be one of ${this.metadata.renderModes.join(", ")} or null (got ${JSON.stringify(mode)})`,
+    if (mode !== null && !this.metadata.renderModes.includes(mode))
+      throw invalid(
+        "renderMode",
+        `one of ${this.metadata.renderModes.join(", ")} or null`,
+        JSON.stringify(mode),
       );
-    }
     this.renderMode = mode;
     this.renderCellPx = opts.renderCellPx ?? pictureCellPx(map.rows, map.cols, GRID_RENDER_CELL_PX);
-    if (!Number.isInteger(this.renderCellPx) || this.renderCellPx < 1) {
-      throw new EnvironmentError(
-        `${envName}: renderCellPx must be a positive integer (got ${String(opts.renderCellPx)})`,
-      );
-    }
+    if (!Number.isInteger(this.renderCellPx) || this.renderCellPx < 1)
+      throw invalid("renderCellPx", "a positive integer", String(opts.renderCellPx));
     this.encoder = new GridObsEncoder(map, {
       mode: this.obsMode,
       withKey,
