@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type ExperimentConfig, experimentSchema, RunFolder } from "@hjepa/experiment";
+import { experimentSchema, RunFolder } from "@hjepa/experiment";
 import { initTensors, tf, withLeakCheck } from "@hjepa/tensor";
 import {
   type JepaWorldModel,
@@ -13,39 +13,16 @@ import {
   type WindowArrays,
   type WorldModelData,
 } from "@hjepa/world-model";
+import { toyLevel2, toyLevel3, toyLevelsConfig } from "@hjepa/world-model/testing";
 import { Rng } from "gymnasium-js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadTrainedLevels, loadUpperLevel } from "./loadLevel.ts";
-import { toyConfig, toyData } from "./testing.ts";
+import { toyData } from "./testing.ts";
 
 // Levels trained by `trainLevel` (its own tests are in @hjepa/world-model), saved into run folders and loaded
 // back from them.
 const root = mkdtempSync(join(tmpdir(), "hjepa-levels-"));
-const learned = { type: "learned", dim: 4, hidden: [32] };
-const level2 = (extra: { train?: object } & Record<string, unknown> = {}) => ({
-  stride: 4,
-  macroAction: learned,
-  predictor: { hidden: [64] },
-  ...extra,
-  train: {
-    steps: 200,
-    batchSize: 64,
-    horizon: 4,
-    lr: 0.003,
-    warmupSteps: 10,
-    logEvery: 10,
-    checkpointEvery: 1000,
-    ...extra.train,
-  },
-});
-const level3 = { ...level2({ train: { horizon: 2 } }), stride: 16 };
-/** The toy world with `upper` levels over one level 1 (the same level 1 whatever the levels above). */
-const configWith = (...upper: object[]): ExperimentConfig =>
-  toyConfig({
-    train: { steps: 300, batchSize: 64, lr: 0.002 },
-    model: { encoder: { type: "mlp", hidden: [64], dim: 8 }, predictor: { hidden: [64] } },
-    upper,
-  });
+const _learned = toyLevel2().macroAction;
 
 let data: WorldModelData;
 let levelOne: JepaWorldModel;
@@ -56,7 +33,7 @@ let held: WindowArrays;
 
 beforeAll(async () => {
   await initTensors({ backend: "wasm" });
-  const config = configWith(level2(), level3);
+  const config = toyLevelsConfig(toyLevel2(), toyLevel3);
   data = (await toyData(config, root)).data;
   run = RunFolder.create({ name: "levels", config, root: join(root, "runs") });
   const trained = await trainWorldModel({ config, data, run });
@@ -69,7 +46,7 @@ const weightsOf = (m: UpperLevelModel) => m.params.entries().map(([, v]) => Arra
 
 describe("loadUpperLevel / loadTrainedLevels", () => {
   it("saves checkpoints and macro statistics in checkpoints/level-2; a reloaded level predicts the same numbers", async () => {
-    const config = configWith(level2({ train: { steps: 30, checkpointEvery: 10 } }));
+    const config = toyLevelsConfig(toyLevel2({ train: { steps: 30, checkpointEvery: 10 } }));
     const own = RunFolder.create({ name: "round-trip", config, root: join(root, "runs") });
     const r = await trainLevel({ config, data, below: levelOne, run: own });
     expect(readdirSync(levelCheckpointsDir(own, 2)).sort()).toEqual([

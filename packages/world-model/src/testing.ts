@@ -59,6 +59,36 @@ export function toyConfig(
   });
 }
 
+/** A toy level 2 (stride 4, learned 4-d macro-actions) for tests; `extra` is merged in (`train` too). */
+export const toyLevel2 = (extra: { train?: object } & Record<string, unknown> = {}) => ({
+  stride: 4,
+  macroAction: { type: "learned", dim: 4, hidden: [32] },
+  predictor: { hidden: [64] },
+  ...extra,
+  train: {
+    steps: 200,
+    batchSize: 64,
+    horizon: 4,
+    lr: 0.003,
+    warmupSteps: 10,
+    logEvery: 10,
+    checkpointEvery: 1000,
+    ...extra.train,
+  },
+});
+
+/** A toy level 3 (stride 16) over `toyLevel2`. */
+export const toyLevel3 = { ...toyLevel2({ train: { horizon: 2 } }), stride: 16 };
+
+/** The toy world with `upper` levels over one level 1 (the same level 1 whatever the levels above). */
+export function toyLevelsConfig(...upper: object[]): ExperimentConfig {
+  return toyConfig({
+    train: { steps: 300, batchSize: 64, lr: 0.002 },
+    model: { encoder: { type: "mlp", hidden: [64], dim: 8 }, predictor: { hidden: [64] } },
+    upper,
+  });
+}
+
 /** The environment of a config, made by its id and kwargs. */
 export function toyEnv(config: ExperimentConfig): { env: Env<unknown, unknown>; core: PlanningEnv } {
   const env = make(config.env.id, { kwargs: config.env.kwargs }) as Env<unknown, unknown>;

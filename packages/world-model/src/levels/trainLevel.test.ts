@@ -2,44 +2,20 @@ import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DataError, InputError } from "@hjepa/errors";
-import { type ExperimentConfig, experimentSchema, RunFolder } from "@hjepa/experiment";
+import { experimentSchema, RunFolder } from "@hjepa/experiment";
 import { initTensors, tf, withLeakCheck } from "@hjepa/tensor";
 import { Rng } from "gymnasium-js";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { WindowArrays, WorldModelData } from "../data.ts";
 import type { JepaWorldModel } from "../jepa.ts";
-import { toyConfig, toyData } from "../testing.ts";
+import { toyData, toyLevel2, toyLevel3, toyLevelsConfig } from "../testing.ts";
 import { trainWorldModel } from "../train/trainer.ts";
 import { levelPredictionErrors } from "./evaluate.ts";
 import { levelCheckpointsDir, trainLevel } from "./trainLevel.ts";
 import type { UpperLevelModel } from "./upperLevel.ts";
 
 const root = mkdtempSync(join(tmpdir(), "hjepa-levels-"));
-const learned = { type: "learned", dim: 4, hidden: [32] };
-const level2 = (extra: { train?: object } & Record<string, unknown> = {}) => ({
-  stride: 4,
-  macroAction: learned,
-  predictor: { hidden: [64] },
-  ...extra,
-  train: {
-    steps: 200,
-    batchSize: 64,
-    horizon: 4,
-    lr: 0.003,
-    warmupSteps: 10,
-    logEvery: 10,
-    checkpointEvery: 1000,
-    ...extra.train,
-  },
-});
-const level3 = { ...level2({ train: { horizon: 2 } }), stride: 16 };
-/** The toy world with `upper` levels over one level 1 (the same level 1 whatever the levels above). */
-const configWith = (...upper: object[]): ExperimentConfig =>
-  toyConfig({
-    train: { steps: 300, batchSize: 64, lr: 0.002 },
-    model: { encoder: { type: "mlp", hidden: [64], dim: 8 }, predictor: { hidden: [64] } },
-    upper,
-  });
+const learned = toyLevel2().macroAction;
 
 let data: WorldModelData;
 let levelOne: JepaWorldModel;
@@ -50,7 +26,7 @@ let held: WindowArrays;
 
 beforeAll(async () => {
   await initTensors({ backend: "wasm" });
-  const config = configWith(level2(), level3);
+  const config = toyLevelsConfig(toyLevel2(), toyLevel3);
   data = (await toyData(config, root)).data;
   run = RunFolder.create({ name: "levels", config, root: join(root, "runs") });
   const trained = await trainWorldModel({ config, data, run });
@@ -83,7 +59,7 @@ const weightsOf = (m: UpperLevelModel) => m.params.entries().map(([, v]) => Arra
 
 describe("trainLevel", () => {
   it("a toy level 2 (stride 4) learns: held-out error well below no motion, no worse than level 1", async () => {
-    const r = await trainLevel({ config: configWith(level2()), data, below: levelOne });
+    const r = await trainLevel({ config: toyLevelsConfig(toyLevel2()), data, below: levelOne });
     expect(r.status).toBe("finished");
     const errors = levelPredictionErrors(r.model, data, held, [1, 2, 3, 4]);
     // Measured (wasm, seeded): ratios 0.47 0.44 0.44 0.44; level 1 over 16 steps 1.48 vs level 2's 1.07.
@@ -99,7 +75,11 @@ describe("trainLevel", () => {
       concat: { type: "concat" },
     };
     for (const [name, macroAction] of Object.entries(arms)) {
-      const r = await trainLevel({ config: configWith(level2({ macroAction })), data, below: levelOne });
+      const r = await trainLevel({
+        config: toyLevelsConfig(toyLevel2({ macroAction })),
+        data,
+        below: levelOne,
+      });
       const errors = levelPredictionErrors(r.model, data, held, [4]);
       // Measured: stochastic 0.57, concat 0.55 (their latents: 4 and 4 x 2 numbers).
       expect(errors[0]?.ratio, name).toBeLessThan(0.75);
@@ -109,7 +89,7 @@ describe("trainLevel", () => {
   });
 
   it("saves checkpoints and macro statistics in checkpoints/level-2", async () => {
-    const config = configWith(level2({ train: { steps: 30, checkpointEvery: 10 } }));
+    const config = toyLevelsConfig(toyLevel2({ train: { steps: 30, checkpointEvery: 10 } }));
     const own = RunFolder.create({ name: "round-trip", config, root: join(root, "runs") });
     const r = await trainLevel({ config, data, below: levelOne, run: own });
     expect(readdirSync(levelCheckpointsDir(own, 2)).sort()).toEqual([
@@ -128,8 +108,8 @@ describe("trainLevel", () => {
   });
 
   it("resumes to exactly the uninterrupted run (stochastic latent, projection), then has nothing to do", async () => {
-    const config = configWith(
-      level2({
+    const config = toyLevelsConfig(
+      toyLevel2({
         macroAction: { ...learned, stochastic: true, kl: 0.01 },
         representation: { type: "projection", dim: 6, hidden: [16] },
         loss: { teacherForcing: 0.5 },
@@ -172,7 +152,7 @@ describe("trainLevel", () => {
   });
 
   it("an abort saves a checkpoint; a diverging loss stops with a message and keeps the last good one", async () => {
-    const config = configWith(level2({ train: { steps: 30 } }));
+    const config = toyLevelsConfig(toyLevel2({ train: { steps: 30 } }));
     const aborted = RunFolder.create({ name: "abort", config, root: join(root, "runs") });
     const controller = new AbortController();
     const r = await trainLevel({
@@ -191,8 +171,8 @@ describe("trainLevel", () => {
     expect(readdirSync(levelCheckpointsDir(aborted, 2))).toContain("step-0000005");
     r.model.dispose();
 
-    const wild = configWith(
-      level2({
+    const wild = toyLevelsConfig(
+      toyLevel2({
         train: { steps: 30, lr: 1e6, clipNorm: 0, warmupSteps: 0, checkpointEvery: 1, explodeFactor: 10 },
       }),
     );
@@ -209,23 +189,27 @@ describe("trainLevel", () => {
   });
 
   it("refuses episodes too short for its windows, joint training, and a level the config lacks", async () => {
-    const long = configWith(level2({ train: { horizon: 20 } }));
+    const long = toyLevelsConfig(toyLevel2({ train: { horizon: 20 } }));
     const short = trainLevel({ config: long, data, below: levelOne });
     await expect(short).rejects.toThrow(DataError);
     await expect(short).rejects.toThrow(
       /^data\.steps is 40, but level 2 \(world\.levels\[1\]: stride 4 x train\.horizon 20\) trains on windows of 81 frames and the longest training episode has 41; collect longer episodes \(data\.steps >= 80\)/,
     );
-    const joint = trainLevel({ config: configWith(level2({ frozenBelow: false })), data, below: levelOne });
+    const joint = trainLevel({
+      config: toyLevelsConfig(toyLevel2({ frozenBelow: false })),
+      data,
+      below: levelOne,
+    });
     await expect(joint).rejects.toThrow(InputError);
     await expect(joint).rejects.toThrow(/^world\.levels\[1\]\.frozenBelow: false .* is not supported yet/);
-    const flat = trainLevel({ config: configWith(), data, below: levelOne });
+    const flat = trainLevel({ config: toyLevelsConfig(), data, below: levelOne });
     await expect(flat).rejects.toThrow(/world\.levels has 1 level\(s\); there is no level 2/);
   });
 
   it("leaks no tensors", async () => {
     await withLeakCheck(async () => {
       const r = await trainLevel({
-        config: configWith(level2({ train: { steps: 3 } })),
+        config: toyLevelsConfig(toyLevel2({ train: { steps: 3 } })),
         data,
         below: levelOne,
         statisticsSamples: 64,
