@@ -131,7 +131,8 @@ export function isPassable(map: GridMap, r: number, c: number, doorOpen = false)
 /**
  * Rooms in an R x C grid joined by doors: each room has `roomSize` x `roomSize` free cells, walls are one
  * cell thick, and every pair of neighbouring rooms is joined by a door `doorWidth` cells wide in the middle
- * of their shared wall. TwoRooms = 1x2, FourRooms = 2x2, NineRooms = 3x3 (defaults: 5x5 rooms, 1-cell doors).
+ * of their shared wall. TwoRooms = 1x2, FourRooms = 2x2, NineRooms = 3x3, TwentyFiveRooms = 5x5 (defaults: 5x5
+ * rooms, 1-cell doors).
  */
 export function roomsLayout(
   roomRows: number,

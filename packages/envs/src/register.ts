@@ -13,6 +13,14 @@ export interface HjepaEnvEntry {
 }
 
 const MAX_STEPS = 200;
+/**
+ * The larger maps' limit keeps the slack of the 200 steps above (about 4x the longest shortest path at full
+ * speed: NineRooms 24.7 map units = 50 steps of 0.5, GridMaze-v0 46 moves). TwentyFiveRooms' longest shortest
+ * path is 41.7 map units = 84 full-speed steps along an axis (at the default maxStep 0.5), GridMaze31's 94
+ * moves: 400 is 4x or more of either (asserted in twentyFiveRooms.test.ts and gridMaze31.test.ts). A smaller
+ * maxStep passed as a kwarg needs a larger maxEpisodeSteps in `make`.
+ */
+const LARGE_MAP_MAX_STEPS = 400;
 
 export const HJEPA_ENVS: readonly HjepaEnvEntry[] = [
   { id: "hjepa/TwoRooms-v0", obsModes: POINT_MAZE_OBS_MODES, description: "point mass, 2 rooms (1x2)" },
@@ -23,11 +31,21 @@ export const HJEPA_ENVS: readonly HjepaEnvEntry[] = [
     description: "point mass, 4 rooms with a 2x2 hazard in each (guardrails)",
   },
   { id: "hjepa/NineRooms-v0", obsModes: POINT_MAZE_OBS_MODES, description: "point mass, 9 rooms (3x3)" },
+  {
+    id: "hjepa/TwentyFiveRooms-v0",
+    obsModes: POINT_MAZE_OBS_MODES,
+    description: "point mass, 25 rooms (5x5), far tasks for 3 planning levels",
+  },
   { id: "hjepa/PLDMTwoRooms-v0", obsModes: PLDM_OBS_MODES, description: "port of PLDM's Two-Rooms (wall)" },
   {
     id: "hjepa/GridMaze-v0",
     obsModes: GRID_MAZE_OBS_MODES,
     description: "15x15 grid maze with loops, 4 moves",
+  },
+  {
+    id: "hjepa/GridMaze31-v0",
+    obsModes: GRID_MAZE_OBS_MODES,
+    description: "31x31 grid maze with loops, 4 moves, far tasks for 3 planning levels",
   },
   { id: "hjepa/KeyDoor-v0", obsModes: KEY_DOOR_OBS_MODES, description: "fetch the key to open the door" },
 ];
@@ -70,6 +88,11 @@ export function registerHjepaEnvs(): void {
   });
   register({ id: "hjepa/NineRooms-v0", entryPoint: pointMaze("nine-rooms"), maxEpisodeSteps: MAX_STEPS });
   register({
+    id: "hjepa/TwentyFiveRooms-v0",
+    entryPoint: pointMaze("twenty-five-rooms"),
+    maxEpisodeSteps: LARGE_MAP_MAX_STEPS,
+  });
+  register({
     id: "hjepa/PLDMTwoRooms-v0",
     entryPoint: (kwargs) => new PLDMTwoRoomsEnv(kwargs),
     maxEpisodeSteps: MAX_STEPS,
@@ -78,6 +101,13 @@ export function registerHjepaEnvs(): void {
     id: "hjepa/GridMaze-v0",
     entryPoint: (kwargs) => new GridMazeEnv(kwargs),
     maxEpisodeSteps: MAX_STEPS,
+  });
+  // Gymnasium's FrozenLake8x8 pattern: the same entry point, its defaults in the spec's kwargs (given ones win).
+  register({
+    id: "hjepa/GridMaze31-v0",
+    entryPoint: (kwargs) => new GridMazeEnv(kwargs),
+    kwargs: { size: 31 },
+    maxEpisodeSteps: LARGE_MAP_MAX_STEPS,
   });
   register({
     id: "hjepa/KeyDoor-v0",

@@ -4,8 +4,11 @@ import { type GridMap, mapFromOptions, roomsLayout } from "../map.ts";
 export const POINT_MAZE_OBS_MODES = ["state", "pixels"] as const;
 export type PointMazeObsMode = (typeof POINT_MAZE_OBS_MODES)[number];
 
-/** Built-in layouts: 1x2, 2x2 and 3x3 rooms of 5x5 free cells, walls one cell thick, doors one cell wide. */
-export const POINT_MAZE_LAYOUTS = ["two-rooms", "four-rooms", "nine-rooms"] as const;
+/**
+ * Built-in layouts: 1x2, 2x2, 3x3 and 5x5 rooms of 5x5 free cells, walls one cell thick, doors one cell wide.
+ * "twenty-five-rooms" (31x31 cells) is the map whose far tasks need a third planning level.
+ */
+export const POINT_MAZE_LAYOUTS = ["two-rooms", "four-rooms", "nine-rooms", "twenty-five-rooms"] as const;
 export type PointMazeLayout = (typeof POINT_MAZE_LAYOUTS)[number];
 
 export const POINT_MAZE_RENDER_MODES = ["rgb_array", "ansi"] as const;
@@ -60,6 +63,8 @@ export function pointMazeLayout(name: PointMazeLayout): GridMap {
       return roomsLayout(2, 2, { name });
     case "nine-rooms":
       return roomsLayout(3, 3, { name });
+    case "twenty-five-rooms":
+      return roomsLayout(5, 5, { name });
   }
 }
 
