@@ -236,8 +236,26 @@ export const upperLevelSchema = z
     train: trainSchema,
     /** Levels below stay frozen while this one trains (the default); false trains them jointly with it. */
     frozenBelow: z.boolean().default(true),
+    /**
+     * Joint training only (`frozenBelow: false`, where it defaults to 1): the objective is this level's loss plus
+     * `jointWeight` x each level below's own loss on its own batch, which keeps their representations from
+     * drifting away from what their predictors expect. Filled in only for joint levels, so that the resolved
+     * config of a frozen level (every run so far) stays as it was.
+     */
+    jointWeight: nonNeg.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((level, ctx) => {
+    if (level.frozenBelow && level.jointWeight !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["jointWeight"],
+        message: "weighs the levels below under joint training only; set frozenBelow: false or remove it",
+      });
+  })
+  .transform((level) =>
+    level.frozenBelow || level.jointWeight !== undefined ? level : { ...level, jointWeight: 1 },
+  );
 
 /** The world model: level 1, then up to two levels above it with strides that each divide the next. */
 export const worldSchema = z

@@ -1,16 +1,23 @@
 import { isPlanningEnv, type PlanningEnv } from "@hjepa/envs";
 import { CheckpointError, EnvironmentError } from "@hjepa/errors";
 import { type ExperimentConfig, experimentSchema, levelOne, RunFolder } from "@hjepa/experiment";
-import { loadWeights, type tf } from "@hjepa/tensor";
 import { type ActionSpec, JepaWorldModel, latestCheckpoint } from "@hjepa/world-model";
 import { Box, Discrete, type Env, make, Rng } from "gymnasium-js";
+import { loadCheckpointWeights } from "./checkpointWeights.ts";
+import { type JointSource, jointCheckpointFor, loadJointWeights } from "./joint.ts";
 
 export interface TrainedModel {
   model: JepaWorldModel;
   config: ExperimentConfig;
   run: RunFolder;
+  /** Level 1's own latest checkpoint and its step. */
   checkpoint: string;
   step: number;
+  /**
+   * When a level above was trained jointly with level 1 (`frozenBelow: false`): the checkpoint of that level
+   * that the weights came from (the highest such level's latest); null when they are level 1's own.
+   */
+  jointFrom: JointSource | null;
 }
 
 /** The registered id of `env` for messages ("the environment" when it was not made by id). */
@@ -62,10 +69,24 @@ export function makeRunEnv(
 }
 
 /**
- * Rebuilds a run's world model and loads its latest checkpoint (the optimizer state in it is skipped). A run
- * folder, config, checkpoint pointer or weights that are missing, invalid or do not fit is a `CheckpointError`.
+ * Rebuilds a run's level 1 (`JepaWorldModel`) with the weights the run holds for it: its latest checkpoint's,
+ * or, when a level above was trained jointly with it (`frozenBelow: false`), those saved with the highest such
+ * level's latest checkpoint (`jointFrom`). The optimizer state is skipped. A run folder, config, checkpoint
+ * pointer or weights that are missing, invalid or do not fit is a `CheckpointError`.
  */
 export async function loadTrainedModel(runDir: string): Promise<TrainedModel> {
+  const loaded = await loadLevelOne(runDir);
+  const joint = jointCheckpointFor(loaded.run, loaded.config, 1);
+  if (joint === null) return loaded;
+  const step = await loadJointWeights(loaded.model, 1, joint.checkpoint);
+  return { ...loaded, jointFrom: { ...joint, step } };
+}
+
+/**
+ * Level 1 of a run from its own latest checkpoint alone (the levels loaded over it may then replace its
+ * weights with jointly trained ones: `loadTrainedLevels`).
+ */
+export async function loadLevelOne(runDir: string): Promise<TrainedModel> {
   const run = RunFolder.open(runDir);
   const config = run.validConfig(experimentSchema);
   const checkpoint = latestCheckpoint(run.checkpointsDir);
@@ -79,30 +100,5 @@ export async function loadTrainedModel(runDir: string): Promise<TrainedModel> {
   env.close();
   const model = new JepaWorldModel(levelOne(config).model, obsShape, actionSpec, new Rng(config.seed));
   const step = await loadCheckpointWeights(model, checkpoint);
-  return { model, config, run, checkpoint, step };
-}
-
-/**
- * Loads a checkpoint's weights into `model`'s parameters (checked by name and shape; the optimizer state in it
- * is skipped) and returns the checkpoint's step. On a failed check the model is disposed and the error thrown.
- */
-export async function loadCheckpointWeights(
-  model: { params: { entries(): [string, tf.Variable][] }; dispose(): void },
-  checkpoint: string,
-): Promise<number> {
-  const vars = Object.fromEntries(model.params.entries());
-  let loaded: Awaited<ReturnType<typeof loadWeights>>;
-  try {
-    loaded = await loadWeights(checkpoint, {
-      expected: Object.fromEntries(Object.entries(vars).map(([n, v]) => [n, { shape: [...v.shape] }])),
-      allowExtra: true,
-    });
-  } catch (e) {
-    model.dispose();
-    throw e;
-  }
-  const { weights, modelJson } = loaded;
-  for (const [name, v] of Object.entries(vars)) v.assign(weights[name] as never);
-  for (const t of Object.values(weights)) t.dispose();
-  return Number((modelJson.userDefinedMetadata as { step?: number } | undefined)?.step ?? 0);
+  return { model, config, run, checkpoint, step, jointFrom: null };
 }

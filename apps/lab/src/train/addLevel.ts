@@ -3,6 +3,10 @@
  * Finished runs are immutable, so the parent is never written to: the new run folder gets hard links (or copies)
  * of the parent's checkpoints, its metrics so far, and `parent.json` naming the parent's folder and the sha256
  * of every checkpoint it took, which `checkParent` verifies before training starts.
+ *
+ * An added level with `frozenBelow: false` trains the parent's levels too (joint training), but their new
+ * weights are saved with the added level, in the new run's `checkpoints/level-<k>/`: the files taken from the
+ * parent (hard links to its own) are only read, and loading the new run gives the jointly trained levels.
  */
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";

@@ -1,7 +1,10 @@
 /**
  * Trains every level of a run's world model in order — level 1 from observations, then each level above over
- * the frozen levels below — with a progress bar per level, then makes the agent's learned parts and the
- * per-level report, and records in the manifest how it ended. Loaded lazily: it loads TensorFlow.js.
+ * the levels below, frozen or (`frozenBelow: false`) trained jointly with it — with a progress bar per level,
+ * then makes the agent's learned parts and the per-level report, and records in the manifest how it ended.
+ * Joint training updates the level models below in place (and a resumed one loads them from its checkpoint),
+ * so the report and the agent's parts are made from the jointly trained levels. Loaded lazily: it loads
+ * TensorFlow.js.
  */
 import { prepareRun } from "@hjepa/configurator";
 import { EnvironmentError, InputError, oneLine } from "@hjepa/errors";
@@ -246,9 +249,12 @@ async function trainUpper(
     onProgress: (p) => {
       if (firstReport) bar.startFrom(p.step - 1);
       firstReport = false;
+      // Under joint training `total` is the joint objective; level 1's own loss is shown beside it.
+      const below = p.loss["level-1/total"];
       bar.update(
         p.step,
-        `loss ${fmt(p.loss.total)} pred ${fmt(p.loss.prediction)}${lastDiag ? ` | ${lastDiag}` : ""}`,
+        `loss ${fmt(p.loss.total)} pred ${fmt(p.loss.prediction)}${below === undefined ? "" : ` L1 ${fmt(below)}`}` +
+          `${lastDiag ? ` | ${lastDiag}` : ""}`,
       );
     },
   });

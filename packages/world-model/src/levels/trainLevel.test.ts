@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DataError, InputError } from "@hjepa/errors";
+import { DataError } from "@hjepa/errors";
 import { experimentSchema, RunFolder } from "@hjepa/experiment";
 import { initTensors, tf, withLeakCheck } from "@hjepa/tensor";
 import { Rng } from "gymnasium-js";
@@ -188,20 +188,13 @@ describe("trainLevel", () => {
     d.model.dispose();
   });
 
-  it("refuses episodes too short for its windows, joint training, and a level the config lacks", async () => {
+  it("refuses episodes too short for its windows and a level the config lacks", async () => {
     const long = toyLevelsConfig(toyLevel2({ train: { horizon: 20 } }));
     const short = trainLevel({ config: long, data, below: levelOne });
     await expect(short).rejects.toThrow(DataError);
     await expect(short).rejects.toThrow(
       /^data\.steps is 40, but level 2 \(world\.levels\[1\]: stride 4 x train\.horizon 20\) trains on windows of 81 frames and the longest training episode has 41; collect longer episodes \(data\.steps >= 80\)/,
     );
-    const joint = trainLevel({
-      config: toyLevelsConfig(toyLevel2({ frozenBelow: false })),
-      data,
-      below: levelOne,
-    });
-    await expect(joint).rejects.toThrow(InputError);
-    await expect(joint).rejects.toThrow(/^world\.levels\[1\]\.frozenBelow: false .* is not supported yet/);
     const flat = trainLevel({ config: toyLevelsConfig(), data, below: levelOne });
     await expect(flat).rejects.toThrow(/world\.levels has 1 level\(s\); there is no level 2/);
   });

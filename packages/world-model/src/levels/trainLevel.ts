@@ -4,12 +4,24 @@ import { type ExperimentConfig, type RunFolder, type UpperLevelConfig, upperLeve
 import { Rng } from "gymnasium-js";
 import type { WorldModelData } from "../data.ts";
 import { runTraining, type StepMetrics, type TrainingLoopResult } from "../train/loop.ts";
+import { JointTraining, type LevelBatch } from "./joint.ts";
 import {
   collectMacroStatistics,
   MACRO_STATISTICS_SAMPLES,
   type MacroActionStatistics,
 } from "./macroStatistics.ts";
 import { type LevelBelow, UpperLevelModel } from "./upperLevel.ts";
+
+// Joint training's parameters and checkpoint names, for loaders (`@hjepa/runs`): exported with `trainLevel`.
+export {
+  type JointRngs,
+  JointTraining,
+  jointName,
+  jointParams,
+  type LevelBatch,
+  levelNumber,
+  levelsBelow,
+} from "./joint.ts";
 
 export interface TrainLevelProgress extends StepMetrics {
   level: number;
@@ -21,8 +33,10 @@ export interface TrainLevelOptions {
   config: ExperimentConfig;
   data: WorldModelData;
   /**
-   * The trained level directly below, kept frozen: level 1 (`JepaWorldModel`) to train level 2, the trained
-   * level 2 (over level 1) to train level 3. The level trained is the one above it, `world.levels[k - 1]`.
+   * The trained level directly below: level 1 (`JepaWorldModel`) to train level 2, the trained level 2 (over
+   * level 1) to train level 3. The level trained is the one above it, `world.levels[k - 1]`. Kept frozen, or,
+   * when that level has `frozenBelow: false`, trained jointly with it: then it and every level under it are
+   * updated in place (and, on resume, loaded from level k's checkpoint).
    */
   below: LevelBelow;
   /** Where checkpoints (`checkpoints/level-<k>/`) and metrics go; without one nothing is written (tests). */
@@ -67,25 +81,21 @@ export function levelAbove(
 }
 
 /**
- * Trains level k >= 2 of a hierarchical world model over the trained, frozen level below (which it does not
- * construct or retrain): windows of `stride * horizon + 1` frames, Adam, warmup + cosine learning rate,
+ * Trains level k >= 2 of a hierarchical world model over the trained level below (which it does not
+ * construct), frozen or, with `frozenBelow: false`, jointly (`JointTraining`: the levels below are trained
+ * too, with their own losses in the objective, and checkpointed with level k): windows of
+ * `stride * horizon + 1` frames, Adam, warmup + cosine learning rate,
  * global-norm clipping, seeded sampling, periodic checkpoints in `checkpoints/level-<k>/` and diagnostics,
  * metrics tagged `level: k`. When training finishes, the macro-action statistics over the training data are
  * computed and saved with the final checkpoint. A non-finite or exploding loss stops training with a message and
  * keeps the last good checkpoint; an abort saves a checkpoint. Resuming restores weights, optimizer moments and
  * random streams, so the continued run equals the uninterrupted one bit for bit. Random streams are derived
- * from the config's seed by name (`level-<k>` / init, sample, loss, macroStatistics).
+ * from the config's seed by name (`level-<k>` / init, sample, loss, macroStatistics, and joint's own).
  */
 export async function trainLevel(opts: TrainLevelOptions): Promise<TrainLevelResult> {
   const { config, data, run, below } = opts;
   const { level, cfg } = levelAbove(config, below);
   const field = `world.levels[${level - 1}]`;
-  if (!cfg.frozenBelow) {
-    throw new InputError(
-      `${field}.frozenBelow: false (training level ${level} jointly with the levels below) is not supported yet; ` +
-        "set it to true (the default): the levels below are trained first and kept frozen",
-    );
-  }
   if (below instanceof UpperLevelModel && below.stride !== upperLevels(config)[level - 3]?.stride) {
     throw new Error(
       `trainLevel: the level below has stride ${below.stride}, not the config's level ${level - 1}`,
@@ -105,23 +115,29 @@ export async function trainLevel(opts: TrainLevelOptions): Promise<TrainLevelRes
   const root = new Rng(config.seed).derive(`level-${level}`);
   const rngs = { sample: root.derive("sample"), loss: root.derive("loss") };
   const model = new UpperLevelModel(cfg, below, root.derive("init"));
+  const joint = cfg.frozenBelow ? null : new JointTraining(config, model, data, root.derive("joint"));
+  const samples = opts.statisticsSamples ?? MACRO_STATISTICS_SAMPLES;
   let statistics: MacroActionStatistics | null = null;
   const result = await runTraining({
     model,
+    params: joint?.params,
     train,
     diagnosticsEvery: config.diagnostics.every,
-    rngs,
-    sample: (rng) => data.sample(train.batchSize, frames, rng, "train"),
-    loss: (batch, rng) => model.loss(batch, rng),
+    rngs: joint ? { ...rngs, ...joint.rngs } : rngs,
+    sample: (rng): LevelBatch => {
+      const { obs, actions } = data.sample(train.batchSize, frames, rng, "train");
+      return joint ? joint.withBatchesBelow({ obs, actions }) : { obs, actions, below: [] };
+    },
+    loss: (batch, rng) => {
+      const own = model.loss(batch, rng);
+      return joint ? joint.loss(batch, own) : own;
+    },
+    afterStep: joint ? () => joint.afterStep() : undefined,
     // Computed once the level is trained, saved with its final checkpoint.
     onFinish: () => {
-      statistics = collectMacroStatistics(
-        model,
-        data,
-        root.derive("macroStatistics"),
-        opts.statisticsSamples ?? MACRO_STATISTICS_SAMPLES,
-      );
+      statistics = collectMacroStatistics(model, data, root.derive("macroStatistics"), samples);
       model.setMacroStatistics(statistics);
+      joint?.refreshStatistics(samples);
     },
     run,
     checkpointsDir: run ? levelCheckpointsDir(run, level) : undefined,

@@ -34,7 +34,8 @@ export type LevelLossTerms = Record<
  * runs the whole chain from level 1's encoder up. The level's parameters (its own `params`) are the
  * representation, a copy of level 1's action normalisation (non-trainable), the macro-action encoder, the
  * residual predictor, and the macro-action statistics (non-trainable, filled in after training); the levels
- * below are not part of them, so training this level leaves them frozen.
+ * below are not part of them, so training this level leaves them frozen, unless it is trained jointly with
+ * them (`frozenBelow: false`, `jointParams` in joint.ts adds theirs).
  */
 export class UpperLevelModel {
   readonly params = new ParamStore();
@@ -145,10 +146,11 @@ export class UpperLevelModel {
 
   /**
    * The training objective on windows of `K * H + 1` frames (`obs [B, K*H+1, ...]`, `actions [B, K*H, k]`):
-   * every K-th frame is encoded through the levels below (whose parameters the caller leaves out of the
-   * gradient), each chunk of K actions becomes a latent (a sample drawn from `rng` when stochastic), and the
-   * predictor rolls out H macro-steps. Terms: open-loop prediction error, one-macro-step teacher forcing, the
-   * latent's KL to N(0, I) (stochastic) and the projection's VICReg terms, weighted by the level's config.
+   * every K-th frame is encoded through the levels below (whose parameters get gradients only under joint
+   * training, when the caller trains them), each chunk of K actions becomes a latent (a sample drawn from
+   * `rng` when stochastic), and the predictor rolls out H macro-steps. Terms: open-loop prediction error,
+   * one-macro-step teacher forcing, the latent's KL to N(0, I) (stochastic) and the projection's VICReg terms,
+   * weighted by the level's config.
    */
   loss(batch: SequenceBatch, rng: Rng): LevelLossTerms {
     return tf.tidy(() => evaluateLoss(this.lossTerms(), this.lossContext(batch, rng)) as LevelLossTerms);

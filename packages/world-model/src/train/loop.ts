@@ -1,7 +1,6 @@
 import { CheckpointError } from "@hjepa/errors";
 import type { RunFolder, TrainConfig } from "@hjepa/experiment";
 import { pauseForTest, removeStaleTemps } from "@hjepa/experiment/crashSafety";
-import type { ParamStore } from "@hjepa/perception";
 import { tf } from "@hjepa/tensor";
 import type { Rng } from "gymnasium-js";
 import type { SequenceBatch } from "../jepa.ts";
@@ -31,24 +30,46 @@ export interface TrainProgress extends StepMetrics {
   elapsed: number;
 }
 
-/** A model the loop can train: its trainable parameters (and the rest, which checkpoints carry too). */
-export interface Trainable {
-  readonly params: ParamStore;
+/** Named parameters: the trainable ones, and all of them (which checkpoints carry). A `ParamStore` is one. */
+export interface TrainableParams {
+  /** Every parameter by full name, in a fixed order (the order checkpoints store them in). */
+  entries(): [string, tf.Variable][];
+  /** The trainable parameters by full name (the optimizer's, in the same order). */
+  trainable(): Map<string, tf.Variable>;
 }
 
-export interface TrainingLoopOptions<M extends Trainable> {
+/** A model the loop can train: its trainable parameters (and the rest, which checkpoints carry too). */
+export interface Trainable {
+  readonly params: TrainableParams;
+}
+
+/**
+ * The loop's random streams by name: `sample` (batches) and `loss` (the loss's randomness) always; joint
+ * training adds its own. Checkpoints carry every one of them.
+ */
+export type TrainingRngs = { sample: Rng; loss: Rng } & Record<string, Rng>;
+
+export interface TrainingLoopOptions<M extends Trainable, B extends SequenceBatch = SequenceBatch> {
   /** The model (or level) to train; the loop never constructs one. */
   model: M;
+  /**
+   * The parameters trained and checkpointed (default `model.params`): joint training of a level passes its
+   * own and those of the levels below it (`jointParams`).
+   */
+  params?: TrainableParams;
   /** The level's training settings: steps, learning-rate schedule, clipping, divergence, log and checkpoints. */
   train: TrainConfig;
   /** Diagnostics every this many steps (and at the end). */
   diagnosticsEvery: number;
-  /** Batches come from `sample`, the loss's randomness from `loss`; checkpoints carry both streams. */
-  rngs: { sample: Rng; loss: Rng };
-  /** A batch of training windows (the loop disposes it). */
-  sample: (rng: Rng) => SequenceBatch;
+  /** Batches come from `sample`, the loss's randomness from `loss`; checkpoints carry every stream. */
+  rngs: TrainingRngs;
+  /**
+   * A batch of training windows, drawn from `rngs.sample`; the loop disposes every tensor in it (nested batches
+   * too), so it should hold tensors and little else.
+   */
+  sample: (rng: Rng) => B;
   /** The loss terms on a batch, `total` among them; runs inside the gradient tape. */
-  loss: (batch: SequenceBatch, rng: Rng) => LossValues;
+  loss: (batch: B, rng: Rng) => LossValues;
   /** Where checkpoints and metrics go; without one nothing is written (tests). */
   run?: RunFolder;
   /** The run's folder for this model's checkpoints (default `run.checkpointsDir`). */
@@ -96,8 +117,8 @@ export interface TrainingLoopResult {
  * killed before its first checkpoint starts it over, and resuming a finished run changes nothing (status
  * `alreadyFinished`).
  */
-export async function runTraining<M extends Trainable>(
-  opts: TrainingLoopOptions<M>,
+export async function runTraining<M extends Trainable, B extends SequenceBatch = SequenceBatch>(
+  opts: TrainingLoopOptions<M, B>,
 ): Promise<TrainingLoopResult> {
   const { model, train, run, rngs } = opts;
   const checkpointsDir = opts.checkpointsDir ?? run?.checkpointsDir ?? "";
@@ -106,11 +127,12 @@ export async function runTraining<M extends Trainable>(
   const subject = opts.label ? `${opts.label} ` : "";
   const settings = opts.settingsField ?? "train";
 
-  const trainable = model.params.trainable();
+  const params = opts.params ?? model.params;
+  const trainable = params.trainable();
   const adam = new Adam(trainable);
   const byTfName = new Map([...trainable].map(([name, v]) => [v.name, name]));
   const checkpointVars = (): Record<string, tf.Variable> => ({
-    ...Object.fromEntries(model.params.entries()),
+    ...Object.fromEntries(params.entries()),
     ...adam.stateTensors(),
   });
 
@@ -129,8 +151,16 @@ export async function runTraining<M extends Trainable>(
       adam.step = state.adamStep;
       firstLoss = state.firstLoss;
       elapsedBefore = state.elapsed;
-      rngs.sample.setState(state.rngs.sample as never);
-      rngs.loss.setState(state.rngs.loss as never);
+      for (const [name, rng] of Object.entries(rngs)) {
+        const saved = state.rngs[name];
+        if (!saved) {
+          throw new CheckpointError(
+            `${dir}/state.json: has no random stream "${name}" (it has ${Object.keys(state.rngs).join(", ")}); ` +
+              "it is a checkpoint of other training (frozen vs joint levels below): train this level in a new run",
+          );
+        }
+        rng.setState(saved);
+      }
     } else if (hasStepFolders(checkpointsDir)) {
       throw new CheckpointError(
         `${checkpointsDir}: latest.json is missing but checkpoint folders exist; expected latest.json naming one`,
@@ -165,7 +195,7 @@ export async function runTraining<M extends Trainable>(
     const state: TrainerState = {
       step,
       adamStep: adam.step,
-      rngs: { sample: rngs.sample.state(), loss: rngs.loss.state() },
+      rngs: Object.fromEntries(Object.entries(rngs).map(([name, rng]) => [name, rng.state()])),
       firstLoss,
       elapsed: elapsed(),
     };
@@ -208,7 +238,7 @@ export async function runTraining<M extends Trainable>(
       terms = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, tf.keep(v)]));
       return t.total;
     }, varList);
-    tf.dispose([batch.obs, batch.actions]);
+    tf.dispose(batch as unknown as tf.TensorContainer);
     const named: Record<string, tf.Tensor> = {};
     for (const [tfName, g] of Object.entries(grads)) named[byTfName.get(tfName) as string] = g;
     const loss = Object.fromEntries(Object.entries(terms).map(([k, v]) => [k, v.dataSync()[0] as number]));

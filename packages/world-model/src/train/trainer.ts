@@ -68,8 +68,12 @@ export async function trainWorldModel(opts: TrainOptions): Promise<TrainResult> 
     model,
     train,
     diagnosticsEvery: config.diagnostics.every,
-    rngs,
-    sample: (rng) => data.sample(train.batchSize, train.horizon + 1, rng, "train"),
+    // The streams a checkpoint carries (init and stats are spent before training).
+    rngs: { sample: rngs.sample, loss: rngs.loss },
+    sample: (rng) => {
+      const { obs, actions } = data.sample(train.batchSize, train.horizon + 1, rng, "train");
+      return { obs, actions };
+    },
     loss: (batch, rng) => model.loss(batch, l1.loss, rng),
     afterStep: target ? (step) => target.afterStep(step, train.steps) : undefined,
     run: opts.run,
