@@ -1,4 +1,4 @@
-import { Box, Discrete } from "gymnasium-js";
+import type { ActionDescription } from "@hjepa/contracts";
 import type { PlanResult } from "./types.ts";
 
 /** A continuous action box flattened to k dimensions, with the numbers planners sample with. */
@@ -26,27 +26,32 @@ export type PlannerActions = ContinuousActions | DiscreteActions;
 /** How a warm start fills the step that falls off the end when shifting: repeat the last action or zero. */
 export type WarmStartFill = "repeat" | "zero";
 
-export function describeActions(space: unknown, where: string): PlannerActions {
-  if (space instanceof Discrete) return { kind: "discrete", k: 1, n: space.n, start: space.start };
-  if (space instanceof Box) {
-    const k = space.size;
-    const low = Float32Array.from(space.low);
-    const high = Float32Array.from(space.high);
-    const center = new Float32Array(k);
-    const scale = new Float32Array(k).fill(1);
-    for (let j = 0; j < k; j++) {
-      const lo = low[j] as number;
-      const hi = high[j] as number;
-      if (Number.isFinite(lo) && Number.isFinite(hi)) {
-        center[j] = (lo + hi) / 2;
-        scale[j] = (hi - lo) / 2 || 1;
-      } else {
-        center[j] = Math.min(Math.max(0, lo), hi);
-      }
-    }
-    return { kind: "continuous", k, low, high, center, scale };
+/**
+ * The numbers a planner samples with from a level's action description: a box of primitive actions (centred in
+ * the box, 0 on unbounded sides), a discrete set, or a macro-action latent (the box of its saved 2nd/98th
+ * percentiles, centred on the saved mean).
+ */
+export function describeActions(actions: ActionDescription, where: string): PlannerActions {
+  if (actions?.kind === "discrete") return { kind: "discrete", k: 1, n: actions.n, start: actions.start };
+  if (actions?.kind !== "box" && actions?.kind !== "macro") {
+    throw new Error(
+      `${where}: actions must be an action description (box, discrete or macro; got ${String(actions)})`,
+    );
   }
-  throw new Error(`${where}: actionSpace must be a gymnasium-js Box or Discrete (got ${String(space)})`);
+  const k = actions.size;
+  const low = Float32Array.from(actions.low);
+  const high = Float32Array.from(actions.high);
+  const center = new Float32Array(k);
+  const scale = new Float32Array(k).fill(1);
+  for (let j = 0; j < k; j++) {
+    const lo = low[j] as number;
+    const hi = high[j] as number;
+    const bounded = Number.isFinite(lo) && Number.isFinite(hi);
+    if (bounded) scale[j] = (hi - lo) / 2 || 1;
+    const middle = actions.kind === "macro" ? (actions.mean[j] as number) : bounded ? (lo + hi) / 2 : 0;
+    center[j] = Math.min(Math.max(middle, lo), hi);
+  }
+  return { kind: "continuous", k, low, high, center, scale };
 }
 
 /** The box's center repeated over `horizon` steps, `[H * k]`: where a search starts without a warm start. */

@@ -1,3 +1,4 @@
+import { describePrimitiveActions } from "@hjepa/contracts";
 import { Cost, classifierGuardrail, energyTerm, HazardClassifier } from "@hjepa/cost";
 import { InputError } from "@hjepa/errors";
 import { initTensors, tf, withLeakCheck } from "@hjepa/tensor";
@@ -113,7 +114,9 @@ describe("beam", () => {
       /a single beam needs 32 candidate-steps/,
     );
     expect(() =>
-      beamPlanner().plan(grid.request({ actionSpace: new Box({ low: -1, high: 1, shape: [2] }) })),
+      beamPlanner().plan(
+        grid.request({ actions: describePrimitiveActions(new Box({ low: -1, high: 1, shape: [2] })) }),
+      ),
     ).toThrow(/needs a Discrete action space/);
   });
 });

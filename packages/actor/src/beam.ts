@@ -42,19 +42,19 @@ export function beamPlanner(options: BeamOptions = {}): Planner {
       const search = new Search(request, NAME);
       const { horizon: h, d } = search;
       const { n, start } = search.discrete();
-      if (beamCalls(n, h, 1) > search.budget) {
+      if (beamCalls(n, h, 1) > search.capacity) {
         throw new InputError(
           `${NAME}: budget ${search.budget} is too small for horizon ${h} and ${n} actions: ` +
-            `a single beam needs ${n * h} candidate-steps`,
+            `a single beam needs ${search.need(n * h)}`,
         );
       }
       let w = width;
-      if (beamCalls(n, h, w) > search.budget) {
+      if (beamCalls(n, h, w) > search.capacity) {
         let lo = 1;
         let hi = w;
         while (lo < hi) {
           const mid = Math.ceil((lo + hi) / 2);
-          if (beamCalls(n, h, mid) <= search.budget) lo = mid;
+          if (beamCalls(n, h, mid) <= search.capacity) lo = mid;
           else hi = mid - 1;
         }
         w = lo;

@@ -1,3 +1,4 @@
+import { describePrimitiveActions } from "@hjepa/contracts";
 import { Cost, energyTerm } from "@hjepa/cost";
 import { init, tf } from "@hjepa/tensor";
 import { Box, Discrete, Rng } from "gymnasium-js";
@@ -106,7 +107,9 @@ export function benchPlanner(name: string, opts: BenchPlannerOptions): number {
     rng,
   });
   const planner = makePlanner(name, { ...benchOptions(name, candidates, iterations), ...opts.options });
-  const actionSpace = discrete ? new Discrete(n) : new Box({ low: -1, high: 1, shape: [actionDim] });
+  const actions = describePrimitiveActions(
+    discrete ? new Discrete(n) : new Box({ low: -1, high: 1, shape: [actionDim] }),
+  );
   const budget = benchBudget(name, candidates, horizon, iterations, n);
   const cost = new Cost({ terms: [energyTerm({ distance: "l2", reduce: "last" })] });
   const values = (m: number) => Float32Array.from({ length: dim }, () => rng.normal(0, m));
@@ -117,7 +120,7 @@ export function benchPlanner(name: string, opts: BenchPlannerOptions): number {
   try {
     for (let i = 0; i < warmup + plans; i++) {
       const t0 = performance.now();
-      warmStart = planner.plan({ state, goal, model, cost, actionSpace, horizon, budget, rng, warmStart });
+      warmStart = planner.plan({ state, goal, model, cost, actions, horizon, budget, rng, warmStart });
       if (i >= warmup) ms += performance.now() - t0;
     }
   } finally {

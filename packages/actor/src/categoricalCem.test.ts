@@ -1,3 +1,4 @@
+import { describePrimitiveActions } from "@hjepa/contracts";
 import { initTensors, tf, withLeakCheck } from "@hjepa/tensor";
 import { Box, Discrete, Rng } from "gymnasium-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -72,7 +73,9 @@ describe("categorical-cem", () => {
     );
     expect(Array.from(next.actions)).toEqual([...best.actions.slice(1), best.actions[7]]);
     expect(() =>
-      categoricalCemPlanner().plan(grid.request({ actionSpace: new Box({ low: 0, high: 1, shape: [1] }) })),
+      categoricalCemPlanner().plan(
+        grid.request({ actions: describePrimitiveActions(new Box({ low: 0, high: 1, shape: [1] })) }),
+      ),
     ).toThrow(/needs a Discrete action space/);
   });
 
@@ -84,7 +87,11 @@ describe("categorical-cem", () => {
         tf.tidy(() => inner.predict(s, tf.sub(a, 1) as tf.Tensor2D)),
     };
     const plan = categoricalCemPlanner({ population: 200 }).plan(
-      grid.request({ model: shifted, actionSpace: new Discrete(4, { start: 1 }), budget: 8000 }),
+      grid.request({
+        model: shifted,
+        actions: describePrimitiveActions(new Discrete(4, { start: 1 })),
+        budget: 8000,
+      }),
     );
     expect(plan.cost).toBe(0);
     expect(Math.min(...plan.actions)).toBeGreaterThanOrEqual(1);

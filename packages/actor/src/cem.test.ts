@@ -1,3 +1,4 @@
+import { describePrimitiveActions } from "@hjepa/contracts";
 import { Cost, energyTerm } from "@hjepa/cost";
 import { InputError } from "@hjepa/errors";
 import { tf } from "@hjepa/tensor";
@@ -26,7 +27,7 @@ describe("cem", () => {
       model,
       goal: g,
       cost: new Cost({ terms: [energyTerm({ reduce: "sum" })] }),
-      actionSpace: new Box({ low: -1, high: 1, shape: [2] }),
+      actions: describePrimitiveActions(new Box({ low: -1, high: 1, shape: [2] })),
       horizon: 4,
       rng: new Rng(1),
     };
@@ -40,7 +41,12 @@ describe("cem", () => {
     });
     expect(Array.from(next.actions)).toEqual([...first.actions.slice(2), ...first.actions.slice(6)]);
     const discrete = () =>
-      cemPlanner().plan({ ...base, state: s0, budget: 800, actionSpace: new Discrete(4) });
+      cemPlanner().plan({
+        ...base,
+        state: s0,
+        budget: 800,
+        actions: describePrimitiveActions(new Discrete(4)),
+      });
     expect(discrete).toThrow(InputError);
     expect(discrete).toThrow(/needs a Box action space/);
     expect(() => cemPlanner({ elites: 2.5 })).toThrow(PlannerOptionError);

@@ -1,3 +1,4 @@
+import { describePrimitiveActions } from "@hjepa/contracts";
 /**
  * The shared test suite every continuous planner passes (imported by its `.test.ts`): analytic optima,
  * exact budget accounting, seeding, hard constraints, no tensor leaks.
@@ -48,7 +49,7 @@ export function continuousPlannerSuite(s: ContinuousSuiteSettings): void {
     goal,
     model,
     cost: new Cost({ terms: [energyTerm({ distance: "l2", reduce: "sum" })] }),
-    actionSpace: box,
+    actions: describePrimitiveActions(box),
     horizon: 4,
     budget: 4 * 400,
     rng: new Rng(1),

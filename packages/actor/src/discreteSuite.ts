@@ -1,3 +1,4 @@
+import { describePrimitiveActions } from "@hjepa/contracts";
 /**
  * Shared test fixtures for discrete planners on a grid "latent" (states are cell coordinates).
  *
@@ -54,7 +55,7 @@ export function gridFixture(
       goal,
       model,
       cost: new Cost({ terms: [energyTerm({ distance: "l1", reduce: "last" })] }),
-      actionSpace: new Discrete(4),
+      actions: describePrimitiveActions(new Discrete(4)),
       horizon: 8,
       budget: 100_000,
       rng: new Rng(1),

@@ -1,3 +1,4 @@
+import { describePrimitiveActions } from "@hjepa/contracts";
 import { Cost, energyTerm } from "@hjepa/cost";
 import { tf, withLeakCheck } from "@hjepa/tensor";
 import { Box, Discrete, Rng } from "gymnasium-js";
@@ -39,7 +40,7 @@ describe("gradient", () => {
       state: s0,
       goal: g,
       cost: new Cost({ terms: [energyTerm({ reduce: "sum" })] }),
-      actionSpace: new Box({ low: -1, high: 1, shape: [2] }),
+      actions: describePrimitiveActions(new Box({ low: -1, high: 1, shape: [2] })),
       horizon: 4,
       budget: 1000,
       rng: new Rng(1),
@@ -49,7 +50,9 @@ describe("gradient", () => {
     expect(plan.stats.predictorCalls).toBe((2 * 5 + 1) * 3 * 4);
     expect(counting.rows).toBe((5 + 1) * 3 * 4);
     expect(plan.stats.iterations).toBe(5);
-    expect(() => gradientPlanner().plan({ ...request, actionSpace: new Discrete(4) })).toThrow(/needs a Box/);
+    expect(() =>
+      gradientPlanner().plan({ ...request, actions: describePrimitiveActions(new Discrete(4)) }),
+    ).toThrow(/needs a Box/);
     tf.dispose([s0, g]);
     model.dispose();
   });

@@ -67,13 +67,13 @@ export function gradientPlanner(options: GradientOptions = {}): Planner {
       const { horizon: h, k } = search;
       const space = search.continuous();
       // A restart costs at least 3 H: one step (forward + backward) and the final scoring.
-      const r = Math.min(restarts, Math.floor(search.budget / (3 * h)));
+      const r = Math.min(restarts, Math.floor(search.capacity / (3 * h)));
       if (r < 1) {
         throw new InputError(
-          `${NAME}: budget ${search.budget} is too small for horizon ${h}: needs >= ${3 * h} candidate-steps`,
+          `${NAME}: budget ${search.budget} is too small for horizon ${h}: needs >= ${search.need(3 * h)}`,
         );
       }
-      const steps = Math.min(maxSteps, Math.floor((search.budget - r * h) / (2 * r * h)));
+      const steps = Math.min(maxSteps, Math.floor((search.capacity - r * h) / (2 * r * h)));
       const size = h * k;
       const { rng } = request;
       const centre = tiledCenter(space, h);

@@ -1,3 +1,4 @@
+import { describePrimitiveActions } from "@hjepa/contracts";
 import { Cost, energyTerm } from "@hjepa/cost";
 import { Landmarks } from "@hjepa/memory";
 import { initTensors, tf, withLeakCheck } from "@hjepa/tensor";
@@ -28,7 +29,7 @@ describe("graph planner", () => {
         goal: goalT,
         model,
         cost,
-        actionSpace: new Discrete(4),
+        actions: describePrimitiveActions(new Discrete(4)),
         horizon: 30,
         budget: 400,
         rng: new Rng(0),
@@ -89,7 +90,7 @@ describe("graph planner", () => {
         goal: goalT,
         model: drifting,
         cost,
-        actionSpace: new Discrete(4),
+        actions: describePrimitiveActions(new Discrete(4)),
         horizon: 30,
         budget: 400,
         rng: new Rng(0),

@@ -5,7 +5,10 @@ import { registerPlanner } from "./registry.ts";
 import { parsePlannerOptions, positiveInt, positiveNumber, Search } from "./search.ts";
 import type { Planner, PlanRequest, PlanResult } from "./types.ts";
 
-/** Options of `graph` (breadth-first graph search over imagined states, for discrete actions). */
+/**
+ * Options of `graph` (breadth-first graph search over imagined states: over discrete actions, or over a sampled
+ * set of continuous actions, for example a level's macro-actions).
+ */
 export interface GraphOptions {
   /** Frontier nodes kept per depth, the ones nearest the goal first (default 256). */
   width?: number;
@@ -20,6 +23,12 @@ export interface GraphOptions {
    * landmark stay as imagined and merge by `merge`.
    */
   snap?: number;
+  /**
+   * Continuous actions (a box, or a level's macro-action latent): how many actions are tried at every node,
+   * sampled once per plan from `rng`: from the saved macro-action prior (its mean and covariance) or around the
+   * box's centre (Gaussian, its half-width per side), clipped into the box (default 16).
+   */
+  actions?: number;
 }
 
 const NAME = "graph";
@@ -29,12 +38,14 @@ export const graphOptionsSchema = z
     width: positiveInt().default(256),
     merge: positiveNumber().default(0.3),
     snap: positiveNumber().default(0.5),
+    actions: positiveInt().default(16),
   })
   .strict();
 
 interface Node {
   rep: Float32Array;
   parent: number;
+  /** Index into the plan's action set. */
   action: number;
   depth: number;
   cost: number;
@@ -54,16 +65,17 @@ interface Node {
  * and a revisit is found by a map lookup. Deterministic; no randomness.
  */
 export function graphPlanner(options: GraphOptions = {}): Planner {
-  const { width, merge, snap } = parsePlannerOptions(NAME, graphOptionsSchema, options);
+  const { width, merge, snap, actions: sampled } = parsePlannerOptions(NAME, graphOptionsSchema, options);
 
   return {
     name: NAME,
     plan(request: PlanRequest): PlanResult {
       const search = new Search(request, NAME);
-      const { horizon: h, d } = search;
-      const { n, start } = search.discrete();
-      if (search.budget < n)
-        throw new InputError(`${NAME}: budget ${search.budget} is below one expansion (${n} calls)`);
+      const { horizon: h, d, k } = search;
+      const set = actionSet(request, search, sampled);
+      const n = set.length / k;
+      if (search.capacity < n)
+        throw new InputError(`${NAME}: budget ${search.budget} is below one expansion (${search.need(n)})`);
       const landmarks = request.landmarks ?? null;
       if (landmarks && landmarks.dim !== d)
         throw new Error(`${NAME}: landmarks have dimension ${landmarks.dim}, representations ${d}`);
@@ -97,7 +109,8 @@ export function graphPlanner(options: GraphOptions = {}): Planner {
         if (expand.length === 0) break;
         const count = expand.length * n;
         search.charge(count);
-        const actionValues = Float32Array.from({ length: count }, (_, c) => start + (c % n));
+        const actionValues = new Float32Array(count * k);
+        for (let c = 0; c < count; c++) actionValues.set(set.subarray((c % n) * k, ((c % n) + 1) * k), c * k);
         const next = tf.tidy(() => {
           const s = tf.tensor2d(
             Float32Array.from(
@@ -106,7 +119,7 @@ export function graphPlanner(options: GraphOptions = {}): Planner {
             ),
             [count, d],
           );
-          return request.model.predict(s, tf.tensor2d(actionValues, [count, 1])).dataSync() as Float32Array;
+          return request.model.predict(s, tf.tensor2d(actionValues, [count, k])).dataSync() as Float32Array;
         });
         if (radius < 0) radius = merge * medianMove(next, nodes[0] as Node, count, d);
         // Snap the children (a snapped child takes its landmark's representation), then score them.
@@ -122,7 +135,7 @@ export function graphPlanner(options: GraphOptions = {}): Planner {
         }
         const [total, feasible] = tf.tidy(() => {
           const states = tf.tensor3d(next, [count, 1, d]);
-          const actions = tf.tensor3d(actionValues, [count, 1, 1]);
+          const actions = tf.tensor3d(actionValues, [count, 1, k]);
           const ev = request.cost.evaluate({ states, actions, start: request.state }, request.goal);
           return [ev.total.dataSync(), ev.feasible.dataSync()];
         }) as [Float32Array, Float32Array];
@@ -134,7 +147,7 @@ export function graphPlanner(options: GraphOptions = {}): Planner {
           nodes.push({
             rep: next.slice(c * d, (c + 1) * d),
             parent: expand[Math.floor(c / n)] as number,
-            action: actionValues[c] as number,
+            action: c % n,
             depth: depth + 1,
             cost: total[c] as number,
             landmark: lm,
@@ -148,7 +161,7 @@ export function graphPlanner(options: GraphOptions = {}): Planner {
         children.sort((x, y) => (nodes[x] as Node).cost - (nodes[y] as Node).cost || x - y);
         frontier = children.slice(0, width);
       }
-      return planTo(search, nodes, best, h, d, feasibleSeen);
+      return planTo(search, nodes, best, set, feasibleSeen);
     },
   };
 }
@@ -182,23 +195,66 @@ function distance(a: ArrayLike<number>, b: ArrayLike<number>, d: number): number
   return Math.sqrt(s);
 }
 
+/**
+ * The actions tried at every node, `[n * k]`: the discrete values, or `sampled` continuous actions drawn once per
+ * plan from the macro-action prior (mean + L z with L the Cholesky factor of the saved covariance) or around the
+ * box's centre (centre + half-width x z), clipped into the box.
+ */
+function actionSet(request: PlanRequest, search: Search, sampled: number): Float32Array {
+  const space = search.space;
+  if (space.kind === "discrete") return Float32Array.from({ length: space.n }, (_, i) => space.start + i);
+  const k = space.k;
+  const desc = request.actions;
+  const factor = desc.kind === "macro" ? cholesky(desc.covariance, k) : null;
+  const out = new Float32Array(sampled * k);
+  const z = new Float64Array(k);
+  for (let i = 0; i < sampled; i++) {
+    for (let j = 0; j < k; j++) z[j] = request.rng.normal();
+    for (let j = 0; j < k; j++) {
+      let v: number;
+      if (factor) {
+        v = space.center[j] as number;
+        for (let l = 0; l <= j; l++) v += (factor[j * k + l] as number) * (z[l] as number);
+      } else {
+        v = (space.center[j] as number) + (space.scale[j] as number) * (z[j] as number);
+      }
+      out[i * k + j] = Math.min(Math.max(v, space.low[j] as number), space.high[j] as number);
+    }
+  }
+  return out;
+}
+
+/** Lower Cholesky factor of a `[k, k]` covariance (a small ridge keeps a degenerate one usable). */
+function cholesky(cov: ArrayLike<number>, k: number): Float64Array {
+  const l = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = cov[i * k + j] as number;
+      for (let m = 0; m < j; m++) s -= (l[i * k + m] as number) * (l[j * k + m] as number);
+      if (i === j) l[i * k + i] = Math.sqrt(Math.max(s + 1e-6, 1e-12));
+      else l[i * k + j] = s / (l[j * k + j] as number);
+    }
+  }
+  return l;
+}
+
 /** The plan: the path to node `best`, padded to the horizon by repeating its last action and state. */
 function planTo(
   search: Search,
   nodes: readonly Node[],
   best: number,
-  h: number,
-  d: number,
+  set: Float32Array,
   feasible: boolean,
 ): PlanResult {
+  const { horizon: h, d, k } = search;
   const path: Node[] = [];
   for (let i = best; i > 0; i = (nodes[i] as Node).parent) path.unshift(nodes[i] as Node);
-  const actions = new Float32Array(h);
+  const actions = new Float32Array(h * k);
   const predicted = new Float32Array(h * d);
   const root = nodes[0] as Node;
   for (let t = 0; t < h; t++) {
     const node = path[Math.min(t, path.length - 1)];
-    actions[t] = node ? node.action : 0;
+    if (node) actions.set(set.subarray(node.action * k, (node.action + 1) * k), t * k);
     predicted.set(node ? node.rep : root.rep, t * d);
   }
   return {
@@ -206,9 +262,16 @@ function planTo(
     predicted,
     cost: best >= 0 ? (nodes[best] as Node).cost : Infinity,
     horizon: h,
-    actionDim: 1,
+    actionDim: k,
     dim: d,
-    stats: { predictorCalls: search.used, iterations: path.length, ms: search.elapsedMs(), feasible },
+    stats: {
+      level: search.level,
+      predictorCalls: search.used,
+      costUnits: search.used * search.callCost,
+      iterations: path.length,
+      ms: search.elapsedMs(),
+      feasible,
+    },
   };
 }
 

@@ -43,10 +43,13 @@ export {
   scoreOf,
 } from "./search.ts";
 export type {
+  HierarchyStats,
   LandmarkSet,
+  LevelPlanStats,
   Planner,
   PlannerModel,
   PlanRequest,
   PlanResult,
   PlanStats,
+  Subgoal,
 } from "./types.ts";

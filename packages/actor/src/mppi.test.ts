@@ -1,3 +1,4 @@
+import { describePrimitiveActions } from "@hjepa/contracts";
 import { Cost, energyTerm } from "@hjepa/cost";
 import { tf } from "@hjepa/tensor";
 import { Box, Rng } from "gymnasium-js";
@@ -28,7 +29,7 @@ describe("mppi", () => {
       state: s0,
       goal: g,
       cost: new Cost({ terms: [energyTerm({ reduce: "sum" })] }),
-      actionSpace: new Box({ low: -1, high: 1, shape: [2] }),
+      actions: describePrimitiveActions(new Box({ low: -1, high: 1, shape: [2] })),
       horizon: 4,
       budget: 4 * 201,
       rng: new Rng(1),

@@ -70,7 +70,7 @@ export function mppiPlanner(options: MppiOptions = {}): Planner {
       const { horizon: h, k } = search;
       const space = search.continuous();
       const extra = select === "mean" ? 1 : 0;
-      const rollouts = Math.floor(search.budget / h) - extra;
+      const rollouts = Math.floor(search.capacity / h) - extra;
       const { rounds, perRound: n } = splitBudget(NAME, search, rollouts, iterations, samples, extra * h);
       const size = h * k;
       const nominal = shiftedWarmStart(request.warmStart, space, h, fill, NAME) ?? tiledCenter(space, h);

@@ -88,8 +88,16 @@ export class Search {
   readonly horizon: number;
   readonly k: number;
   readonly d: number;
+  /** Cost units allowed (`PlanRequest.budget`). */
   readonly budget: number;
+  /** Cost units of one predictor call on one candidate at the planned level (`costPerCall`, 1 for bare dynamics). */
+  readonly callCost: number;
+  /** Candidate-steps the budget pays for: `floor(budget / callCost)`. Planners size their searches by it. */
+  readonly capacity: number;
+  /** The level planned at. */
+  readonly level: number;
   readonly space: PlannerActions;
+  /** Candidate-steps used so far. */
   used = 0;
   private readonly t0 = performance.now();
   private best: Incumbent | null = null;
@@ -109,16 +117,30 @@ export class Search {
     if (!(Number.isSafeInteger(horizon) && horizon > 0)) {
       throw new Error(`${where}: horizon must be a positive integer (got ${horizon})`);
     }
-    if (!(Number.isSafeInteger(budget) && budget > 0)) {
-      throw new Error(
-        `${where}: budget must be a positive integer number of candidate-steps (got ${budget})`,
-      );
+    if (!(Number.isFinite(budget) && budget > 0)) {
+      throw new Error(`${where}: budget must be a positive number of cost units (got ${budget})`);
     }
-    this.space = describeActions(request.actionSpace, where);
+    const callCost = request.model.costPerCall ?? 1;
+    if (!(Number.isFinite(callCost) && callCost > 0)) {
+      throw new Error(`${where}: the model's costPerCall must be a positive number (got ${callCost})`);
+    }
+    this.space = describeActions(request.actions, where);
     this.horizon = horizon;
     this.k = this.space.k;
     this.d = state.shape[1];
     this.budget = budget;
+    this.callCost = callCost;
+    this.level = request.model.level ?? 1;
+    // The epsilon keeps an exact budget (e.g. 4096 units at cost 1) from losing a call to rounding.
+    this.capacity = Math.floor(budget / callCost + 1e-9);
+  }
+
+  /** "N candidate-steps", with their cost in units when a call costs other than 1: for messages. */
+  need(calls: number): string {
+    const units = calls * this.callCost;
+    return this.callCost === 1
+      ? `${calls} candidate-steps`
+      : `${calls} candidate-steps (${Number(units.toPrecision(6))} cost units at level ${this.level})`;
   }
 
   /** The action space of a planner for Box actions; a Discrete space is an error that names the alternatives. */
@@ -146,16 +168,17 @@ export class Search {
     return performance.now() - this.t0;
   }
 
+  /** Candidate-steps still affordable. */
   get remaining(): number {
-    return this.budget - this.used;
+    return this.capacity - this.used;
   }
 
   /** Reserves `calls` candidate-steps; throws (a planner bug) rather than exceed the budget. */
   charge(calls: number): void {
-    if (this.used + calls > this.budget) {
+    if (this.used + calls > this.capacity) {
       throw new Error(
-        `${this.planner}: would use ${this.used + calls} predictor calls (candidate-steps), over the budget of ` +
-          `${this.budget}; this is a bug in the planner's budget arithmetic`,
+        `${this.planner}: would use ${this.need(this.used + calls)}, over the budget of ${this.budget} ` +
+          `cost units; this is a bug in the planner's budget arithmetic`,
       );
     }
     this.used += calls;
@@ -223,7 +246,9 @@ export class Search {
       actionDim: this.k,
       dim: this.d,
       stats: {
+        level: this.level,
         predictorCalls: this.used,
+        costUnits: this.used * this.callCost,
         iterations,
         ms: performance.now() - this.t0,
         feasible: best.feasible,
@@ -345,7 +370,7 @@ export function splitBudget(
     const what =
       perRound === undefined ? `${iterations} rounds of >= 2 candidates` : `one round of ${perRound}`;
     throw new InputError(
-      `${planner}: budget ${search.budget} is too small for horizon ${h}: ${what} needs ${needed} candidate-steps`,
+      `${planner}: budget ${search.budget} is too small for horizon ${h}: ${what} needs ${search.need(needed)}`,
     );
   }
   return { rounds, perRound: size };

@@ -1,13 +1,14 @@
-import type { WorldModelLevel } from "@hjepa/contracts";
+import type { ActionDescription, WorldModelLevel } from "@hjepa/contracts";
 import type { Cost } from "@hjepa/cost";
 import type { tf } from "@hjepa/tensor";
-import type { Box, Discrete, Rng } from "gymnasium-js";
+import type { Rng } from "gymnasium-js";
 
 /**
  * What planners drive: one level of a world model (`WorldModelLevel` of `@hjepa/contracts`), so that one planner
  * can plan at any level. Planners call its batched `predict` (`s [N, d]`, actions `[N, k]` -> `[N, d]`), one call
- * per horizon step, and never pass the latent `z`. The level's description (stride, actions, cost per call,
- * rollout) is optional here: bare dynamics (test problems, benchmarks) are planned as a level-1 predictor.
+ * per horizon step, and never pass the latent `z`, and charge each call at the level's `costPerCall`. The rest
+ * of the level's description (stride, cost per call, rollout) is optional here: bare dynamics (test problems,
+ * benchmarks) are planned as a level-1 predictor (cost 1 per call).
  */
 export type PlannerModel = Pick<WorldModelLevel, "predict"> & Partial<WorldModelLevel>;
 
@@ -31,10 +32,18 @@ export interface PlanRequest {
   goal: tf.Tensor2D;
   model: PlannerModel;
   cost: Cost;
-  /** Continuous (`Box`, k = its size) or discrete (`Discrete`, k = 1, the model sees the action values). */
-  actionSpace: Box | Discrete;
+  /**
+   * What the planner chooses, as the level describes it (`WorldModelLevel.actions`): a box of primitive actions,
+   * a set of discrete values (k = 1, the model sees the values), or a macro-action latent (a box whose bounds are
+   * the saved 2nd/98th percentiles, centred on their mean). Use `describePrimitiveActions` of
+   * `@hjepa/contracts` for a gymnasium space.
+   */
+  actions: ActionDescription;
   horizon: number;
-  /** Predictor calls allowed, in candidate-steps: rolling C candidates out over H steps costs C * H. */
+  /**
+   * Compute allowed for this call, in cost units: one predictor call on one candidate at level 1 costs 1, at a
+   * level whose `costPerCall` is c it costs c; rolling C candidates out over H steps costs C * H * c.
+   */
   budget: number;
   rng: Rng;
   /** The previous decision's plan: shifted by one step, it seeds this search. */
@@ -44,8 +53,12 @@ export interface PlanRequest {
 }
 
 export interface PlanStats {
-  /** Candidate-steps used (<= budget; gradient planners count a backward pass like its forward pass). */
+  /** The level planned at (1 for bare dynamics). */
+  level: number;
+  /** Candidate-steps used (gradient planners count a backward pass like its forward pass). */
   predictorCalls: number;
+  /** `predictorCalls` x the level's cost per call (<= budget). */
+  costUnits: number;
   iterations: number;
   /** Wall-clock milliseconds of `plan`. */
   ms: number;
@@ -66,6 +79,38 @@ export interface PlanResult {
   /** Representation size d. */
   dim: number;
   stats: PlanStats;
+  /**
+   * For a plan made across levels (the hierarchical agent): the subgoals each level above handed down at this
+   * decision, top first, and what each level spent. Absent for a plan of one planner at one level.
+   */
+  hierarchy?: HierarchyStats;
+}
+
+/** A subgoal one level hands the level below it. */
+export interface Subgoal {
+  /** The level whose plan (or the oracle, or the goal itself) gave it. */
+  from: number;
+  /** The level that plans toward it. */
+  to: number;
+  /** Where it came from: a predicted state of the level above, the env's exact shortest path, or the goal. */
+  source: "model" | "oracle" | "goal";
+  /** The subgoal, in the representation of level `from` (`[dim]`). */
+  representation: Float32Array;
+}
+
+/** What one level spent at one decision (zeros when it kept its previous plan). */
+export interface LevelPlanStats {
+  level: number;
+  replanned: boolean;
+  predictorCalls: number;
+  costUnits: number;
+  iterations: number;
+  ms: number;
+}
+
+export interface HierarchyStats {
+  subgoals: Subgoal[];
+  levels: LevelPlanStats[];
 }
 
 export interface Planner {

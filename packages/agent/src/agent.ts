@@ -1,32 +1,10 @@
-import type { LandmarkSet, Planner, PlanResult } from "@hjepa/actor";
-import type { WorldModel } from "@hjepa/contracts";
-import type { Cost } from "@hjepa/cost";
+import type { LevelPlanStats, PlanResult, Subgoal } from "@hjepa/actor";
 import type { PlanningEnv } from "@hjepa/envs";
 import { EpisodeMemory } from "@hjepa/memory";
 import { tf } from "@hjepa/tensor";
 import type { Box, Discrete, Env, Rng } from "gymnasium-js";
-
-/** Per-decision plan settings (what the configurator decides for a task and step). */
-export interface PlanSettings {
-  horizon: number;
-  /** Predictor calls (candidate-steps) per decision. */
-  budget: number;
-  /** Execute this many actions of a plan before replanning (receding horizon). */
-  replanEvery: number;
-  /** Replan at once when surprise (squared distance observed vs predicted representation) exceeds this. */
-  surpriseThreshold: number | null;
-}
-
-export interface AgentParts {
-  /** The world model (every level); the agent encodes with it and plans at its level 1. */
-  model: WorldModel;
-  planner: Planner;
-  cost: Cost;
-  /** Representations of real states that graph planners snap imagined states to (optional). */
-  landmarks?: LandmarkSet | null;
-  /** Chooses plan settings per episode and step (a fixed function for a flat agent). */
-  configure: (ctx: { step: number; episode: EpisodeMemory }) => PlanSettings;
-}
+import { Hierarchy } from "./hierarchy.ts";
+import type { AgentParts } from "./settings.ts";
 
 export interface EpisodeOptions {
   start?: readonly number[];
@@ -38,11 +16,20 @@ export interface EpisodeOptions {
   stopOnSuccess?: boolean;
 }
 
+/** One step at which some level planned. */
 export interface Decision {
   step: number;
+  /** Milliseconds planning at this step, over every level. */
   ms: number;
+  /** Candidate-steps over every level. */
   predictorCalls: number;
+  /** Compute over every level, in cost units (each level's calls at its cost per call). */
+  costUnits: number;
+  /** The level-1 plan's cost. */
   cost: number;
+  /** Per level (top first): whether it planned and what it spent; and the subgoals handed down. */
+  levels: LevelPlanStats[];
+  subgoals: Subgoal[];
 }
 
 export interface EpisodeResult {
@@ -61,8 +48,9 @@ export interface EpisodeResult {
 
 /**
  * The perceive -> plan -> act -> remember loop: encode the observation and the goal, ask the configurator for
- * plan settings, plan in representation space, execute the first `replanEvery` actions (receding horizon), and
- * replan early when the world surprises the model; stop at success or at the step budget.
+ * plan settings, plan in representation space at each configured level (the higher level's prediction is the
+ * lower level's subgoal; see `Hierarchy`), execute level 1's plan (receding horizon), and replan a level early
+ * when the world surprises it; stop at success or at the step budget. A flat agent is the one-level case.
  */
 export function runEpisode(
   env: Env<unknown, unknown>,
@@ -77,12 +65,13 @@ export function runEpisode(
   const goal = tf.tidy(() =>
     parts.model.encode(toBatch(info.goalObs as ArrayLike<number>, parts.model.obsShape)),
   );
+  const hierarchy = new Hierarchy(parts, opts.rng);
+  const oracle = parts.subgoalOracle ?? null;
+  const goalState = core.goalState();
   let memory: EpisodeMemory | null = null;
   let current = obs;
-  let plan: PlanResult | null = null;
   let firstPlan: PlanResult | null = null;
-  let sincePlan = 0;
-  let success = core.isSuccess(core.trueState(), core.goalState());
+  let success = core.isSuccess(core.trueState(), goalState);
   let violations = 0;
   const trajectory = [core.trueState()];
   const decisions: Decision[] = [];
@@ -95,48 +84,34 @@ export function runEpisode(
       );
       const zValues = z.dataSync();
       memory ??= new EpisodeMemory(zValues.length);
-      const surprise = memory.observe(step, zValues, core.trueState());
+      const state = core.trueState();
+      const surprise = memory.observe(step, zValues, state);
       const settings = parts.configure({ step, episode: memory });
-      const surprised = settings.surpriseThreshold !== null && surprise > settings.surpriseThreshold;
-      if (
-        plan === null ||
-        sincePlan >= settings.replanEvery ||
-        sincePlan >= plan.actions.length / actionSize(space) ||
-        surprised
-      ) {
-        const t0 = performance.now();
-        const warmStart: PlanResult | null = plan;
-        plan = parts.planner.plan({
-          state: z,
-          goal,
-          model: parts.model.levels[0],
-          cost: parts.cost,
-          actionSpace: space,
-          horizon: settings.horizon,
-          budget: settings.budget,
-          rng: opts.rng,
-          warmStart: warmStart && sincePlan > 0 ? warmStart : null,
-          landmarks: parts.landmarks ?? null,
-        });
+      const t0 = performance.now();
+      const decision = hierarchy.decide(
+        step,
+        z as tf.Tensor2D,
+        goal,
+        settings,
+        memory,
+        surprise,
+        oracle ? () => oracle.subgoal(state, goalState) : null,
+      );
+      z.dispose();
+      if (decision.planned) {
         decisions.push({
           step,
           ms: performance.now() - t0,
-          predictorCalls: plan.stats.predictorCalls,
-          cost: plan.cost,
+          predictorCalls: sum(decision.levels.map((l) => l.predictorCalls)),
+          costUnits: sum(decision.levels.map((l) => l.costUnits)),
+          cost: decision.plan.cost,
+          levels: decision.levels,
+          subgoals: decision.subgoals,
         });
-        memory.recordPlan({
-          step,
-          horizon: settings.horizon,
-          predicted: plan.predicted,
-          actions: plan.actions,
-        });
-        firstPlan ??= plan;
-        sincePlan = 0;
+        firstPlan ??= decision.plan;
       }
-      z.dispose();
-      const action = actionAt(plan, sincePlan, space);
+      const action = actionAt(decision.plan, decision.index, space);
       const r = env.step(action);
-      sincePlan += 1;
       step += 1;
       current = r.obs;
       violations += Number(r.info.cost ?? 0);
@@ -156,6 +131,10 @@ export function runEpisode(
     memory: memory ?? new EpisodeMemory(1),
     firstPlan,
   };
+}
+
+function sum(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + b, 0);
 }
 
 function toBatch(obs: ArrayLike<number>, shape: readonly number[]): tf.Tensor {

@@ -1,1 +1,3 @@
 export * from "./agent.ts";
+export * from "./hierarchy.ts";
+export * from "./settings.ts";

@@ -1,5 +1,5 @@
 import { type LandmarkSet, makePlanner } from "@hjepa/actor";
-import type { AgentParts, PlanSettings } from "@hjepa/agent";
+import type { AgentParts, LevelSettings, PlanSettings, SubgoalOracle } from "@hjepa/agent";
 import type { WorldModel } from "@hjepa/contracts";
 import {
   actionBoundGuardrail,
@@ -9,7 +9,7 @@ import {
   type Guardrail,
   type StateClassifier,
 } from "@hjepa/cost";
-import { EnvironmentError } from "@hjepa/errors";
+import { EnvironmentError, InputError } from "@hjepa/errors";
 import type { AgentConfig } from "@hjepa/experiment";
 import {
   actionsText,
@@ -29,12 +29,35 @@ export interface BuildAgentOptions {
   hazard?: StateClassifier | null;
   /** Landmarks for graph planners, required when `agent.landmarks` is set. */
   landmarks?: LandmarkSet | null;
+  /** Level 1's subgoals from the env's shortest path: required when `agent.hierarchy.subgoals` is "oracle". */
+  subgoalOracle?: SubgoalOracle | null;
+}
+
+/** The levels an agent config plans with, top first: level 1 alone (flat) or levels n, ..., 1. */
+export function plannedLevels(agent: AgentConfig): number[] {
+  const above = agent.levels.map((l) => l.level).sort((a, b) => a - b);
+  let top = agent.hierarchy.use ?? Math.max(1, ...above);
+  if (agent.hierarchy.subgoals === "oracle") top = 1;
+  // Without a planner for every level in between, the hierarchy stops below the first gap.
+  let reach = 1;
+  while (reach < top && above.includes(reach + 1)) reach += 1;
+  return Array.from({ length: reach }, (_, i) => reach - i);
 }
 
 /**
- * The configurator's first version: builds an agent's parts from the experiment config by names — the planner
- * (`agent.planner` + `plannerOptions`), the task energy, the guardrails — and returns fixed plan settings per
- * step (a flat agent). Experiments differ by config alone.
+ * Compute per env step the settings schedule, in cost units: each planned level's budget per plan divided by
+ * the env steps between its plans (surprise and goal changes can add plans; the eval reports what was spent).
+ */
+export function scheduledComputePerStep(settings: PlanSettings): number {
+  return settings.levels.reduce((sum, l) => sum + l.budget / l.replanEvery, 0);
+}
+
+/**
+ * The configurator: builds an agent's parts from the experiment config by names — one planner per level
+ * (`agent.planner` + `plannerOptions` at level 1, `agent.levels[]` above), the task energy and the guardrails
+ * at every level — and its rules, which are data in the config (`agent.hierarchy`): which levels to plan with,
+ * each level's horizon, budget and replanning interval, the near-goal rule, and where level 1's subgoals come
+ * from. Experiments differ by config alone.
  */
 export function buildAgent({
   model,
@@ -42,6 +65,7 @@ export function buildAgent({
   actionSpace,
   hazard = null,
   landmarks = null,
+  subgoalOracle = null,
 }: BuildAgentOptions): AgentParts {
   const primitive = describePrimitiveActions(actionSpace);
   const world = asWorldModel(model, primitive);
@@ -52,26 +76,78 @@ export function buildAgent({
         `(${actionsText(levelOne)})`,
     );
   }
-  const planner = makePlanner(agent.planner, agent.plannerOptions);
-  const guardrails: Guardrail[] = [];
-  if (agent.guardrails.actionBounds && actionSpace instanceof Box) {
-    guardrails.push(actionBoundGuardrail(actionSpace.low, actionSpace.high));
-  }
   const hazardConfig = agent.guardrails.hazard;
-  if (hazardConfig) {
-    if (!hazard) throw new Error("agent.guardrails.hazard is set but no hazard classifier was given");
-    guardrails.push(
-      classifierGuardrail("hazard", hazard, { mode: hazardConfig.mode, threshold: hazardConfig.threshold }),
-    );
+  if (hazardConfig && !hazard) {
+    throw new Error("agent.guardrails.hazard is set but no hazard classifier was given");
   }
   const { distance, reduce, gamma } = agent.energy;
-  const cost = new Cost({ terms: [energyTerm({ distance, reduce, gamma })], guardrails });
-  const settings: PlanSettings = {
-    horizon: agent.horizon,
-    budget: agent.budget,
-    replanEvery: agent.replanEvery,
-    surpriseThreshold: agent.surpriseThreshold,
+  // Guardrails apply at every level. Level 1 checks every step; a level above checks the state each
+  // macro-step ends in (it shares level 1's representation; see the README on macro-steps and hazards).
+  const costAt = (level: number): Cost => {
+    const guardrails: Guardrail[] = [];
+    if (level === 1 && agent.guardrails.actionBounds && actionSpace instanceof Box) {
+      guardrails.push(actionBoundGuardrail(actionSpace.low, actionSpace.high));
+    }
+    if (hazardConfig && hazard) {
+      guardrails.push(
+        classifierGuardrail("hazard", hazard, { mode: hazardConfig.mode, threshold: hazardConfig.threshold }),
+      );
+    }
+    return new Cost({ terms: [energyTerm({ distance, reduce, gamma })], guardrails });
   };
+  const planned = plannedLevels(agent);
+  const top = planned[0] as number;
+  if (top > world.levels.length) {
+    throw new InputError(
+      `agent.hierarchy plans with ${top} levels; the world model has ${world.levels.length}`,
+    );
+  }
+  const levels = [
+    { level: 1, planner: makePlanner(agent.planner, agent.plannerOptions), cost: costAt(1) },
+    ...agent.levels
+      .filter((l) => l.level <= top)
+      .sort((a, b) => a.level - b.level)
+      .map((l) => ({
+        level: l.level,
+        planner: makePlanner(l.planner, l.plannerOptions),
+        cost: costAt(l.level),
+      })),
+  ];
   if (agent.landmarks && !landmarks) throw new Error("agent.landmarks is set but no landmarks were given");
-  return { model: world, planner, cost, landmarks, configure: () => settings };
+  if (agent.hierarchy.subgoals === "oracle" && !subgoalOracle) {
+    throw new Error('agent.hierarchy.subgoals is "oracle" but no subgoal oracle was given');
+  }
+  const settings: PlanSettings = {
+    levels: planned.map((k) => levelSettings(agent, k)),
+    nearGoal: { ...agent.hierarchy.nearGoal },
+  };
+  return {
+    model: world,
+    levels,
+    landmarks,
+    configure: () => settings,
+    subgoalOracle: agent.hierarchy.subgoals === "oracle" ? subgoalOracle : null,
+  };
+}
+
+function levelSettings(agent: AgentConfig, level: number): LevelSettings {
+  if (level === 1) {
+    return {
+      level: 1,
+      horizon: agent.horizon,
+      budget: agent.budget,
+      replanEvery: agent.replanEvery,
+      surpriseThreshold: agent.surpriseThreshold,
+      subgoalStep: 1,
+    };
+  }
+  const l = agent.levels.find((x) => x.level === level) as AgentConfig["levels"][number];
+  return {
+    level,
+    horizon: l.horizon,
+    budget: l.budget,
+    replanEvery: l.replanEvery,
+    surpriseThreshold: l.surpriseThreshold,
+    subgoalStep: l.subgoalStep,
+  };
 }

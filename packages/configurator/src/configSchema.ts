@@ -15,14 +15,24 @@ export interface RegistryIssue {
  * What the experiment schema cannot check on its own, because the names live in registries of packages that
  * `@hjepa/experiment` does not depend on: `agent.planner` must name a registered planner and
  * `agent.plannerOptions` must be valid options of it (parsed by that planner's zod schema, one issue per
- * field). Empty when the agent config is fine.
+ * field); the same for each level's planner in `agent.levels[]`. Empty when the agent config is fine.
  */
 export function agentRegistryIssues(agent: AgentConfig): RegistryIssue[] {
-  const r = plannerRegistry.safeParse(agent.planner, agent.plannerOptions, {
-    name: ["agent", "planner"],
-    options: ["agent", "plannerOptions"],
+  const planners = [
+    { name: agent.planner, options: agent.plannerOptions, at: ["agent"] as PropertyKey[] },
+    ...agent.levels.map((l, i) => ({
+      name: l.planner,
+      options: l.plannerOptions,
+      at: ["agent", "levels", i] as PropertyKey[],
+    })),
+  ];
+  return planners.flatMap(({ name, options, at }) => {
+    const r = plannerRegistry.safeParse(name, options, {
+      name: [...at, "planner"],
+      options: [...at, "plannerOptions"],
+    });
+    return r.success ? [] : r.issues.map(({ path, message }) => ({ path, message }));
   });
-  return r.success ? [] : r.issues.map(({ path, message }) => ({ path, message }));
 }
 
 type ComponentObject = { type?: string } & Record<string, unknown>;

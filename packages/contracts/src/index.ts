@@ -17,6 +17,7 @@ export {
   type BoxActionDescription,
   checkLatent,
   type DiscreteActionDescription,
+  describePrimitiveActions,
   type LatentDescription,
   LatentVariableError,
   type MacroActionDescription,

@@ -1,5 +1,6 @@
-import { InputError } from "@hjepa/errors";
+import { EnvironmentError, InputError } from "@hjepa/errors";
 import type { tf } from "@hjepa/tensor";
+import { Box, Discrete } from "gymnasium-js";
 
 /**
  * The one `WorldModel` contract: what agents, planners, the configurator and evaluation know of a world model.
@@ -85,6 +86,14 @@ export interface WorldModelLevel {
   /** This level's representation of level-1 representations: `[B, d1]` -> `[B, dim]` (identity at level 1). */
   represent(s1: tf.Tensor2D): tf.Tensor2D;
   /**
+   * This level's representation of the level below's: `[B, d_{k-1}]` -> `[B, dim]` (identity at level 1 and for a
+   * level that shares the representation below it). A level-k plan's predicted state is a subgoal for level
+   * k - 1 through it: the level below scores its imagined states by their distance to the subgoal after `lift`.
+   */
+  lift(below: tf.Tensor2D): tf.Tensor2D;
+  /** True when `lift` is the identity (the subgoal can be compared with the level below's states directly). */
+  readonly sharesRepresentationBelow: boolean;
+  /**
    * One prediction, `stride` env steps ahead: `s [N, dim]`, `a [N, actions.size]` -> `[N, dim]`. `z [N, size]` is
    * the optional latent variable; on a level whose `latent` is null, passing one is a `LatentVariableError`.
    */
@@ -139,4 +148,20 @@ export function checkLatent(
       level.level,
     );
   }
+}
+
+/** Level 1's action description from an environment's action space (a gymnasium-js `Box` or `Discrete`). */
+export function describePrimitiveActions(space: unknown): PrimitiveActionDescription {
+  if (space instanceof Discrete) return { kind: "discrete", size: 1, n: space.n, start: space.start };
+  if (space instanceof Box) {
+    return {
+      kind: "box",
+      size: space.size,
+      low: Float32Array.from(space.low),
+      high: Float32Array.from(space.high),
+    };
+  }
+  throw new EnvironmentError(
+    `the world model needs a Box or Discrete action space (got ${String((space as object)?.toString?.() ?? space)})`,
+  );
 }

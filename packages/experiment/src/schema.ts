@@ -121,6 +121,55 @@ export const energySchema = z
   })
   .strict();
 
+/** The planner of one level above level 1 (`agent.levels[]`): it plans macro-actions of the world model's level. */
+export const levelPlannerSchema = z
+  .object({
+    /** The world-model level it plans at (2 or 3). */
+    level: z.number().int().min(2).max(3),
+    /** A planner registered in @hjepa/actor that plans a box (cem, mppi, gradient): macro-actions are boxes. */
+    planner: z.string().min(1).default("mppi"),
+    plannerOptions: z.record(z.string(), z.unknown()).default({}),
+    /** Macro-steps planned ahead. */
+    horizon: posInt,
+    /** Compute per plan of this level, in cost units (a level-1 predictor call on one candidate costs 1). */
+    budget: z.number().positive(),
+    /** Env steps a plan of this level is kept before the level plans again. */
+    replanEvery: posInt,
+    /** Which predicted state (1-based, from the macro-step in progress) is the subgoal of the level below. */
+    subgoalStep: posInt.default(1),
+    /** Replan this level at once when its surprise exceeds this (null: never early). */
+    surpriseThreshold: z.number().positive().nullable().default(null),
+  })
+  .strict();
+
+/**
+ * How the agent uses its levels (the configurator's rules, as data; see @hjepa/configurator's README).
+ */
+export const hierarchySchema = z
+  .object({
+    /**
+     * Levels planned with: 1 is flat (level 1 alone), n plans with levels n, ..., 1 (each above 1 needs its
+     * `agent.levels` entry); null: level 1 and every level with an `agent.levels` entry.
+     */
+    use: z.number().int().min(1).max(3).nullable().default(null),
+    /**
+     * Where level 1's subgoals come from: the level above's plan (`model`), or the environment's exact shortest
+     * path (`oracle`: the oracle-subgoal arm, the point `oracleLookahead` oracle-distance units ahead on it,
+     * encoded; levels above 1 are not planned).
+     */
+    subgoals: z.enum(["model", "oracle"]).default("model"),
+    oracleLookahead: z.number().positive().default(2),
+    /** The near-goal rule: when a level's best plan reaches the goal within its first macro-step, the level below plans toward the goal itself. */
+    nearGoal: z
+      .object({
+        rule: z.enum(["first-step", "never"]).default("first-step"),
+        tolerance: nonNeg.default(0.05),
+      })
+      .strict()
+      .default({ rule: "first-step", tolerance: 0.05 }),
+  })
+  .strict();
+
 export const agentSchema = z
   .object({
     /**
@@ -175,6 +224,19 @@ export const agentSchema = z
       })
       .strict()
       .default({ actionBounds: true, hazard: null }),
+    /** Planners of the levels above level 1 (the fields above are level 1's), one entry per level. */
+    levels: z
+      .array(levelPlannerSchema)
+      .default([])
+      .superRefine((levels, ctx) => {
+        const seen = new Set<number>();
+        for (const [i, l] of levels.entries()) {
+          if (seen.has(l.level))
+            ctx.addIssue({ code: "custom", path: [i, "level"], message: `level ${l.level} is listed twice` });
+          seen.add(l.level);
+        }
+      }),
+    hierarchy: hierarchySchema.default(hierarchySchema.parse({})),
   })
   .strict();
 
@@ -296,7 +358,29 @@ export const experimentSchema = z
     diagnostics: diagnosticsSchema.default(diagnosticsSchema.parse({})),
     agent: agentSchema.default(agentSchema.parse({})),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    const worldLevels = config.world.levels.length;
+    for (const [i, l] of config.agent.levels.entries()) {
+      if (l.level > worldLevels)
+        ctx.addIssue({
+          code: "custom",
+          path: ["agent", "levels", i, "level"],
+          message: `must name a level of world.levels (it has ${worldLevels})`,
+        });
+    }
+    const use = config.agent.hierarchy.use;
+    if (use !== null) {
+      for (let k = 2; k <= use; k++) {
+        if (!config.agent.levels.some((l) => l.level === k))
+          ctx.addIssue({
+            code: "custom",
+            path: ["agent", "hierarchy", "use"],
+            message: `plans with ${use} levels, but agent.levels has no planner for level ${k}`,
+          });
+      }
+    }
+  });
 
 export type ExperimentConfig = z.output<typeof experimentSchema>;
 export type WorldConfig = ExperimentConfig["world"];
@@ -312,6 +396,8 @@ export type TrainConfig = LevelOneConfig["train"];
 export type DataConfig = ExperimentConfig["data"];
 export type DiagnosticsConfig = ExperimentConfig["diagnostics"];
 export type AgentConfig = ExperimentConfig["agent"];
+export type LevelPlannerConfig = z.output<typeof levelPlannerSchema>;
+export type HierarchyConfig = z.output<typeof hierarchySchema>;
 
 /** Level 1 of a config's world model (encoder, primitive predictor, its loss and training). */
 export function levelOne(config: { world: WorldConfig }): LevelOneConfig {

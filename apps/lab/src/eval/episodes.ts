@@ -1,10 +1,10 @@
-import { runEpisode } from "@hjepa/agent";
-import { type AgentExtras, buildAgent } from "@hjepa/configurator";
+import { type Decision, runEpisode } from "@hjepa/agent";
+import { type AgentExtras, buildAgent, makeSubgoalOracle } from "@hjepa/configurator";
 import type { WorldModel } from "@hjepa/contracts";
 import type { Task, TaskSet } from "@hjepa/envs";
 import { type ExperimentConfig, mean } from "@hjepa/experiment";
 import { makeRunEnv } from "@hjepa/runs";
-import { type Box, type Discrete, Rng } from "gymnasium-js";
+import { type Box, Discrete, Rng } from "gymnasium-js";
 
 /** One evaluated episode, as written to results.json. */
 export interface EpisodeRecord {
@@ -21,6 +21,12 @@ export interface EpisodeRecord {
   decisions: number;
   msPerDecision: number;
   predictorCallsPerDecision: number;
+  /** Compute per env step over every level, in cost units (a level-1 predictor call on one candidate is 1). */
+  costUnitsPerStep: number;
+  /** Milliseconds of planning over the episode, every level. */
+  planningMs: number;
+  /** Per level planned with (top first): plans made, candidate-steps and cost units over the episode. */
+  levels: { level: number; plans: number; predictorCalls: number; costUnits: number }[];
   trajectory: number[][];
   /** The first plan's imagined representations ([H, d]) — decoded to positions for pictures. */
   firstPlan: number[] | null;
@@ -38,12 +44,17 @@ export function runTasks(
   // The agent's step budget is the episode's: the env's registered time limit must not cut it short.
   const { env, core } = makeRunEnv(config, {}, config.agent.maxSteps);
   const { hazard, landmarks } = extras;
+  const { hierarchy } = config.agent;
   const parts = buildAgent({
     model,
     agent: config.agent,
     actionSpace: env.actionSpace as Box | Discrete,
     hazard: hazard ? (s) => hazard.predict(s) : null,
     landmarks,
+    subgoalOracle:
+      hierarchy.subgoals === "oracle"
+        ? makeSubgoalOracle(core, model, hierarchy.oracleLookahead, env.actionSpace instanceof Discrete)
+        : null,
   });
   const out: EpisodeRecord[] = [];
   for (const i of indices) {
@@ -66,6 +77,9 @@ export function runTasks(
       decisions: r.decisions.length,
       msPerDecision: mean(r.decisions.map((d) => d.ms)),
       predictorCallsPerDecision: mean(r.decisions.map((d) => d.predictorCalls)),
+      costUnitsPerStep: r.steps > 0 ? sumOf(r.decisions.map((d) => d.costUnits)) / r.steps : 0,
+      planningMs: sumOf(r.decisions.map((d) => d.ms)),
+      levels: levelTotals(r.decisions),
       trajectory: r.trajectory,
       firstPlan: r.firstPlan ? Array.from(r.firstPlan.predicted) : null,
     };
@@ -74,6 +88,25 @@ export function runTasks(
   }
   env.close();
   return out;
+}
+
+function sumOf(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + b, 0);
+}
+
+/** Per level (top first): plans made, candidate-steps and cost units over an episode's decisions. */
+function levelTotals(decisions: readonly Decision[]): EpisodeRecord["levels"] {
+  const byLevel = new Map<number, EpisodeRecord["levels"][number]>();
+  for (const d of decisions) {
+    for (const l of d.levels) {
+      const t = byLevel.get(l.level) ?? { level: l.level, plans: 0, predictorCalls: 0, costUnits: 0 };
+      if (l.replanned) t.plans += 1;
+      t.predictorCalls += l.predictorCalls;
+      t.costUnits += l.costUnits;
+      byLevel.set(l.level, t);
+    }
+  }
+  return [...byLevel.values()].sort((a, b) => b.level - a.level);
 }
 
 /** Euclidean length of a path over its first two coordinates (position; KeyDoor's key flag is ignored). */

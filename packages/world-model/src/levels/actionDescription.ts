@@ -1,24 +1,6 @@
 import type { ActionDescription, MacroActionDescription, PrimitiveActionDescription } from "@hjepa/contracts";
-import { EnvironmentError } from "@hjepa/errors";
-import { Box, Discrete } from "gymnasium-js";
 import type { ActionSpec } from "../actionFeatures.ts";
 import type { MacroActionStatistics } from "./macroStatistics.ts";
-
-/** Level 1's action description from an environment's action space (a `Box` or a `Discrete`). */
-export function describePrimitiveActions(space: unknown): PrimitiveActionDescription {
-  if (space instanceof Discrete) return { kind: "discrete", size: 1, n: space.n, start: space.start };
-  if (space instanceof Box) {
-    return {
-      kind: "box",
-      size: space.size,
-      low: Float32Array.from(space.low),
-      high: Float32Array.from(space.high),
-    };
-  }
-  throw new EnvironmentError(
-    `the world model needs a Box or Discrete action space (got ${String((space as object)?.toString?.() ?? space)})`,
-  );
-}
 
 /**
  * Level 1's action description from a model's action spec alone, for when no environment is at hand: discrete
@@ -68,3 +50,5 @@ export function specFits(spec: ActionSpec, a: PrimitiveActionDescription): boole
     ? a.kind === "discrete" && a.n === spec.n && a.start === 0
     : a.kind === "box" && a.size === spec.dim;
 }
+
+export { describePrimitiveActions } from "@hjepa/contracts";

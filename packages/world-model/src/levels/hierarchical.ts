@@ -29,8 +29,14 @@ class PrimitiveLevel implements WorldModelLevel {
     this.multiplyAdds = predictorMultiplyAdds(model.params, "level 1");
   }
 
+  readonly sharesRepresentationBelow = true;
+
   represent(s1: tf.Tensor2D): tf.Tensor2D {
     return tf.clone(s1);
+  }
+
+  lift(below: tf.Tensor2D): tf.Tensor2D {
+    return tf.clone(below);
   }
 
   predict(s: tf.Tensor2D, a: tf.Tensor2D, z?: tf.Tensor2D): tf.Tensor2D {
@@ -67,8 +73,16 @@ class MacroLevel implements WorldModelLevel {
     this.costPerCall = this.multiplyAdds / levelOneMultiplyAdds;
   }
 
+  get sharesRepresentationBelow(): boolean {
+    return this.model.config.representation.type === "identity";
+  }
+
   represent(s1: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => this.chain.reduce((s, m) => m.representation.apply(s), s1));
+  }
+
+  lift(below: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => this.model.representation.apply(below));
   }
 
   predict(s: tf.Tensor2D, a: tf.Tensor2D, z?: tf.Tensor2D): tf.Tensor2D {
