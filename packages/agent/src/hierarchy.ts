@@ -73,10 +73,9 @@ export class Hierarchy {
         g.dispose();
         subgoals.push({ from: 0, to: 1, source: "oracle", representation: goalK });
       } else if (top) {
-        goalK = tf
-          .tidy(() => level.represent(goal1))
-          .dataSync()
-          .slice() as Float32Array;
+        const g = tf.tidy(() => level.represent(goal1));
+        goalK = g.dataSync().slice() as Float32Array;
+        g.dispose();
       } else {
         goalK = goal as Float32Array;
       }
@@ -181,10 +180,6 @@ export class Hierarchy {
   ): Float32Array {
     const { plan } = state;
     const d = plan.dim;
-    const inProgress = Math.floor((step - state.step) / level.stride);
-    if (rule.rule === "first-step" && reachesWithinFirst(plan, goal, inProgress, rule.tolerance)) return goal;
-    const j = Math.min(plan.horizon - 1, inProgress + ls.subgoalStep - 1);
-    const sub = plan.predicted.slice(j * d, (j + 1) * d);
     if (!level.sharesRepresentationBelow || below.dim !== d) {
       throw new InputError(
         `level ${level.level} has its own representation (a learned projection); hierarchical planning hands ` +
@@ -192,7 +187,10 @@ export class Hierarchy {
           "that plans above another",
       );
     }
-    return sub;
+    const inProgress = Math.floor((step - state.step) / level.stride);
+    if (rule.rule === "first-step" && reachesWithinFirst(plan, goal, inProgress, rule.tolerance)) return goal;
+    const j = Math.min(plan.horizon - 1, inProgress + ls.subgoalStep - 1);
+    return plan.predicted.slice(j * d, (j + 1) * d);
   }
 }
 

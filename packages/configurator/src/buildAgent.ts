@@ -7,6 +7,7 @@ import {
   classifierGuardrail,
   energyTerm,
   type Guardrail,
+  makeCostTerm,
   type StateClassifier,
 } from "@hjepa/cost";
 import { EnvironmentError, InputError } from "@hjepa/errors";
@@ -78,7 +79,7 @@ export function buildAgent({
   }
   const hazardConfig = agent.guardrails.hazard;
   if (hazardConfig && !hazard) {
-    throw new Error("agent.guardrails.hazard is set but no hazard classifier was given");
+    throw new InputError("agent.guardrails.hazard is set but no hazard classifier was given");
   }
   const { distance, reduce, gamma } = agent.energy;
   // Guardrails apply at every level. Level 1 checks every step; a level above checks the state each
@@ -93,7 +94,8 @@ export function buildAgent({
         classifierGuardrail("hazard", hazard, { mode: hazardConfig.mode, threshold: hazardConfig.threshold }),
       );
     }
-    return new Cost({ terms: [energyTerm({ distance, reduce, gamma })], guardrails });
+    const extra = agent.costTerms.map((term) => makeCostTerm(term));
+    return new Cost({ terms: [energyTerm({ distance, reduce, gamma }), ...extra], guardrails });
   };
   const planned = plannedLevels(agent);
   const top = planned[0] as number;
@@ -113,9 +115,10 @@ export function buildAgent({
         cost: costAt(l.level),
       })),
   ];
-  if (agent.landmarks && !landmarks) throw new Error("agent.landmarks is set but no landmarks were given");
+  if (agent.landmarks && !landmarks)
+    throw new InputError("agent.landmarks is set but no landmarks were given");
   if (agent.hierarchy.subgoals === "oracle" && !subgoalOracle) {
-    throw new Error('agent.hierarchy.subgoals is "oracle" but no subgoal oracle was given');
+    throw new InputError('agent.hierarchy.subgoals is "oracle" but no subgoal oracle was given');
   }
   const settings: PlanSettings = {
     levels: planned.map((k) => levelSettings(agent, k)),

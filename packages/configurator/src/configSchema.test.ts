@@ -25,6 +25,22 @@ describe("fullExperimentSchema", () => {
     }
   });
 
+  it("validates cost terms by their registered schemas, and level planners against the world's levels", () => {
+    const ok = load("effort.json", { costTerms: [{ type: "effort", weight: 0.1 }] })() as {
+      agent: { costTerms: Record<string, unknown>[] };
+    };
+    expect(ok.agent.costTerms).toEqual([{ type: "effort", name: "effort", weight: 0.1 }]);
+    const unknown = load("bogus-term.json", { costTerms: [{ type: "bogus" }] });
+    expect(unknown).toThrow(ConfigError);
+    expect(unknown).toThrow(/agent\.costTerms\[0\]\.type must be one of effort, energy/);
+    const badOption = load("bad-term.json", { costTerms: [{ type: "energy", name: "e2", gamma: 2 }] });
+    expect(badOption).toThrow(/agent\.costTerms\[0\]\.gamma/);
+    const level = load("bad-level.json", {
+      levels: [{ level: 2, planner: "mpi", horizon: 4, budget: 100, replanEvery: 4 }],
+    });
+    expect(level).toThrow(/agent\.levels\[0\]\.level must name a level of world\.levels \(it has 1\)/);
+  });
+
   it("refuses an unknown planner name at load, listing the registered ones", () => {
     const typo = load("mpi.json", { planner: "mpi" });
     expect(typo).toThrow(ConfigError);

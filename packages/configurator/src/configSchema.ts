@@ -1,5 +1,6 @@
 import { plannerRegistry } from "@hjepa/actor";
 import type { ComponentRegistry } from "@hjepa/contracts";
+import { costTermRegistry } from "@hjepa/cost";
 import { type AgentConfig, type ExperimentConfig, experimentSchema } from "@hjepa/experiment";
 import { encoderRegistry } from "@hjepa/perception";
 import { DEFAULT_PREDICTOR, macroActionRegistry, predictorRegistry } from "@hjepa/world-model";
@@ -99,6 +100,12 @@ export function resolveComponents(config: ExperimentConfig): {
 export const fullExperimentSchema = experimentSchema.transform((parsed, ctx) => {
   const { config, issues } = resolveComponents(parsed);
   issues.push(...agentRegistryIssues(config.agent));
+  const terms = costTermRegistry as unknown as ComponentRegistry<ComponentObject, unknown>;
+  const costTerms = config.agent.costTerms.map((term, i) => {
+    const r = parseComponent(terms, term, ["agent", "costTerms", i]);
+    issues.push(...r.issues);
+    return r.value as ExperimentConfig["agent"]["costTerms"][number];
+  });
   for (const issue of issues) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
-  return issues.length > 0 ? z.NEVER : config;
+  return issues.length > 0 ? z.NEVER : { ...config, agent: { ...config.agent, costTerms } };
 });

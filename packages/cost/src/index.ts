@@ -21,5 +21,6 @@ export {
   type HazardFitOptions,
   type HazardFitResult,
 } from "./hazardClassifier.ts";
+export * from "./registry.ts";
 export { stopGradient } from "./stopGradient.ts";
 export type { CostTerm, Guardrail, GuardrailMode, LatentTrajectory, StateClassifier } from "./types.ts";

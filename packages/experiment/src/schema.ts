@@ -224,6 +224,12 @@ export const agentSchema = z
       })
       .strict()
       .default({ actionBounds: true, hazard: null }),
+    /**
+     * Task cost terms added to the energy, each `{ type, ...options }` naming a cost term registered in
+     * @hjepa/cost (`energy`, `effort`, or one a research package registers); `fullExperimentSchema` of
+     * @hjepa/configurator validates the options by the term's own schema. They apply at every level.
+     */
+    costTerms: z.array(z.looseObject({ type: z.string().min(1) })).default([]),
     /** Planners of the levels above level 1 (the fields above are level 1's), one entry per level. */
     levels: z
       .array(levelPlannerSchema)

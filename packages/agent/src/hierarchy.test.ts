@@ -1,0 +1,321 @@
+import { makePlanner, type PlanResult } from "@hjepa/actor";
+import type { ActionDescription, WorldModel, WorldModelLevel } from "@hjepa/contracts";
+import { Cost, energyTerm } from "@hjepa/cost";
+import { InputError } from "@hjepa/errors";
+import { EpisodeMemory } from "@hjepa/memory";
+import { expectNoLeaks, initTensors, tf } from "@hjepa/tensor";
+import { Rng } from "gymnasium-js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { Hierarchy, reachesWithinFirst } from "./hierarchy.ts";
+import type { AgentParts, LevelSettings, PlanSettings } from "./settings.ts";
+
+beforeAll(async () => {
+  await initTensors({ backend: "cpu" });
+});
+
+/** A plan of `predicted` states (one `[d]` row per step) for the near-goal rule. */
+function planOf(predicted: number[][]): PlanResult {
+  const d = (predicted[0] as number[]).length;
+  return {
+    actions: new Float32Array(predicted.length * 2),
+    predicted: Float32Array.from(predicted.flat()),
+    cost: 0,
+    horizon: predicted.length,
+    actionDim: 2,
+    dim: d,
+    stats: { level: 2, predictorCalls: 0, costUnits: 0, iterations: 0, ms: 0, feasible: true },
+  };
+}
+
+describe("reachesWithinFirst (the near-goal rule first-step)", () => {
+  const goal = Float32Array.of(3, 0);
+
+  it("is false while later macro-steps come closer to the goal, true once the first one is the closest", () => {
+    const approach = planOf([
+      [1, 0],
+      [2, 0],
+      [3, 0],
+    ]);
+    expect(reachesWithinFirst(approach, goal, 0, 0.05)).toBe(false);
+    expect(reachesWithinFirst(approach, goal, 1, 0.05)).toBe(false);
+    // Counted from the macro-step in progress: at the last one, the goal is within it.
+    expect(reachesWithinFirst(approach, goal, 2, 0.05)).toBe(true);
+    // Past the plan's end, the last predicted state is the one in progress.
+    expect(reachesWithinFirst(approach, goal, 7, 0.05)).toBe(true);
+    const overshoot = planOf([
+      [3, 0],
+      [4, 0],
+      [5, 0],
+    ]);
+    expect(reachesWithinFirst(overshoot, goal, 0, 0)).toBe(true);
+  });
+
+  it("allows the first state to be `1 + tolerance` times farther than the closest approach", () => {
+    // Distances to the goal: 1.04, 1, 2.
+    const plan = planOf([
+      [1.96, 0],
+      [2, 0],
+      [1, 0],
+    ]);
+    expect(reachesWithinFirst(plan, goal, 0, 0.05)).toBe(true);
+    expect(reachesWithinFirst(plan, goal, 0, 0.03)).toBe(false);
+    expect(reachesWithinFirst(plan, goal, 0, 0)).toBe(false);
+  });
+});
+
+/**
+ * A toy two-level world model in the plane, no environment: level 1 moves the state by 0.25 x a primitive action
+ * in [-1, 1]^2; level 2 (stride 4) by a macro-action in [-1, 1]^2 (exactly 4 primitive steps of it). Level 2
+ * costs 2.5 level-1 calls per call. `rows[k - 1]` counts the candidate rows level k predicted. With `projection`
+ * other than 1, level 2 has its own representation: level 1's times `projection`.
+ */
+function toyModel(projection = 1) {
+  const rows = [0, 0];
+  const box = (): ActionDescription => ({
+    kind: "box",
+    size: 2,
+    low: Float32Array.of(-1, -1),
+    high: Float32Array.of(1, 1),
+  });
+  const level = (k: number, stride: number, costPerCall: number, actions: ActionDescription) => {
+    const scale = k === 1 ? 1 : projection;
+    const self: WorldModelLevel = {
+      level: k,
+      stride,
+      dim: 2,
+      actions,
+      latent: null,
+      multiplyAdds: costPerCall,
+      costPerCall,
+      sharesRepresentationBelow: scale === 1,
+      represent: (s1) => tf.mul(s1, scale),
+      lift: (below) => tf.mul(below, scale),
+      predict(s, a) {
+        rows[k - 1] = (rows[k - 1] as number) + s.shape[0];
+        return tf.tidy(() => tf.add(s, tf.mul(a, 0.25 * stride * scale)));
+      },
+      rollout: () => {
+        throw new Error("planners call predict");
+      },
+    };
+    return self;
+  };
+  const macro: ActionDescription = {
+    ...(box() as { low: Float32Array; high: Float32Array }),
+    kind: "macro",
+    size: 2,
+    mean: Float32Array.of(0, 0),
+    covariance: Float32Array.of(1 / 3, 0, 0, 1 / 3),
+    count: 100,
+  };
+  const model: WorldModel = {
+    obsShape: [2],
+    levels: [level(1, 1, 1, box()), level(2, 4, 2.5, macro)],
+    encode: (obs) => tf.clone(obs) as tf.Tensor2D,
+  };
+  return { model, rows };
+}
+
+function partsOf(model: WorldModel, levels = 2): AgentParts {
+  const cost = new Cost({ terms: [energyTerm({ distance: "l2", reduce: "sum" })] });
+  return {
+    model,
+    levels: Array.from({ length: levels }, (_, i) => ({ level: i + 1, planner: makePlanner("mppi"), cost })),
+    configure: () => {
+      throw new Error("Hierarchy.decide takes the settings");
+    },
+  };
+}
+
+const LEVEL_1: LevelSettings = {
+  level: 1,
+  horizon: 4,
+  budget: 200,
+  replanEvery: 1,
+  surpriseThreshold: null,
+  subgoalStep: 1,
+};
+const LEVEL_2: LevelSettings = {
+  level: 2,
+  horizon: 3,
+  budget: 300,
+  replanEvery: 4,
+  surpriseThreshold: null,
+  subgoalStep: 1,
+};
+const NEVER = { rule: "never", tolerance: 0.05 } as const;
+
+/** One decision of a fresh `Hierarchy` at step 0 from `from` toward `to`, its tensors disposed. */
+function decideOnce(parts: AgentParts, settings: PlanSettings, from = [0, 0], to = [4, 0]) {
+  const s = tf.tensor2d([from]);
+  const g = tf.tensor2d([to]);
+  try {
+    return new Hierarchy(parts, new Rng(0)).decide(0, s, g, settings, new EpisodeMemory(2), 0, null);
+  } finally {
+    tf.dispose([s, g]);
+  }
+}
+
+describe("Hierarchy: plan settings", () => {
+  const { model } = toyModel();
+  const parts = partsOf(model);
+
+  it("rejects levels that are not listed top first, each below the one before, ending with level 1", () => {
+    for (const levels of [[LEVEL_1, LEVEL_2], [LEVEL_2], [LEVEL_2, LEVEL_2, LEVEL_1], []]) {
+      expect(() => decideOnce(parts, { levels, nearGoal: NEVER }), levels.map((l) => l.level).join()).toThrow(
+        InputError,
+      );
+    }
+    expect(() => decideOnce(parts, { levels: [LEVEL_1, LEVEL_2], nearGoal: NEVER })).toThrow(
+      /top first, each below the one before, ending with level 1 \(got 1, 2\)/,
+    );
+  });
+
+  it("rejects a level the world model does not have, and a level without a planner", () => {
+    const three = { ...LEVEL_2, level: 3 };
+    expect(() => decideOnce(parts, { levels: [three, LEVEL_2, LEVEL_1], nearGoal: NEVER })).toThrow(
+      /name level 3; the world model has levels 1-2/,
+    );
+    expect(() => decideOnce(partsOf(model, 1), { levels: [LEVEL_2, LEVEL_1], nearGoal: NEVER })).toThrow(
+      InputError,
+    );
+  });
+
+  it("accepts level 1 alone (flat) and levels 2, 1", () => {
+    expect(decideOnce(parts, { levels: [LEVEL_1], nearGoal: NEVER }).levels.map((l) => l.level)).toEqual([1]);
+    expect(
+      decideOnce(parts, { levels: [LEVEL_2, LEVEL_1], nearGoal: NEVER }).levels.map((l) => l.level),
+    ).toEqual([2, 1]);
+  });
+});
+
+describe("Hierarchy: decisions", () => {
+  it("charges each level's calls at its cost per call and hands level 2's prediction down as the subgoal", () => {
+    const { model, rows } = toyModel();
+    const settings: PlanSettings = { levels: [LEVEL_2, LEVEL_1], nearGoal: NEVER };
+    const memory = new EpisodeMemory(2);
+    const hierarchy = new Hierarchy(partsOf(model), new Rng(3));
+    const goal = tf.tensor2d([[6, 2]]);
+    let s = tf.tensor2d([[0, 0]]);
+    const seen: number[][] = [];
+    for (let step = 0; step < 6; step++) {
+      const before = [...rows];
+      const d = hierarchy.decide(step, s, goal, settings, memory, 0, null);
+      const [two, one] = d.levels as [(typeof d.levels)[number], (typeof d.levels)[number]];
+      expect([two.level, one.level]).toEqual([2, 1]);
+      // Level 2 plans at steps 0 and 4 (replanEvery 4); level 1 at every step.
+      expect(two.replanned).toBe(step % 4 === 0);
+      expect(one.replanned).toBe(true);
+      expect(two.predictorCalls).toBe((rows[1] as number) - (before[1] as number));
+      expect(one.predictorCalls).toBe((rows[0] as number) - (before[0] as number));
+      expect(two.costUnits).toBeCloseTo(two.predictorCalls * 2.5, 9);
+      expect(one.costUnits).toBe(one.predictorCalls);
+      expect(two.costUnits).toBeLessThanOrEqual(LEVEL_2.budget);
+      expect(one.costUnits).toBeLessThanOrEqual(LEVEL_1.budget);
+      if (two.replanned) expect(two.predictorCalls).toBeGreaterThan(0);
+      else expect([two.predictorCalls, two.costUnits, two.iterations]).toEqual([0, 0, 0]);
+      // The subgoal is the level-2 plan's prediction for the macro-step in progress.
+      const plans = memory.level(2, 4, 2).allPlans();
+      const plan = plans[plans.length - 1] as (typeof plans)[number];
+      const j = Math.floor((step - plan.step) / 4);
+      expect(d.subgoals).toHaveLength(1);
+      expect(d.subgoals[0]).toMatchObject({ from: 2, to: 1, source: "model" });
+      expect(Array.from(d.subgoals[0]?.representation ?? [])).toEqual(
+        Array.from(plan.predicted.slice(j * 2, j * 2 + 2)),
+      );
+      seen.push(Array.from(d.plan.actions.slice(2 * d.index, 2 * d.index + 2)));
+      // Take the level-1 plan's action in the toy dynamics.
+      const a = tf.tensor2d([seen[seen.length - 1] as number[]]);
+      const next = model.levels[0].predict(s, a);
+      tf.dispose([s, a]);
+      s = next;
+    }
+    expect(
+      memory
+        .level(2, 4, 2)
+        .allPlans()
+        .map((p) => p.step),
+    ).toEqual([0, 4]);
+    tf.dispose([s, goal]);
+  });
+
+  it("hands the goal itself down when level 2's plan reaches it within its first macro-step", () => {
+    const { model } = toyModel();
+    // One macro-step moves up to 1 per axis: the goal is 0.5 away.
+    const near = (rule: "first-step" | "never") =>
+      decideOnce(
+        partsOf(model),
+        { levels: [LEVEL_2, LEVEL_1], nearGoal: { rule, tolerance: 0.05 } },
+        [0, 0],
+        [0.5, 0],
+      );
+    const first = near("first-step");
+    expect(first.subgoals[0]).toMatchObject({ from: 2, to: 1, source: "goal" });
+    expect(Array.from(first.subgoals[0]?.representation ?? [])).toEqual([0.5, 0]);
+    expect(near("never").subgoals[0]?.source).toBe("model");
+  });
+
+  it("refuses to hand subgoals down from a level with its own representation", () => {
+    const { model } = toyModel(2);
+    const far = () => decideOnce(partsOf(model), { levels: [LEVEL_2, LEVEL_1], nearGoal: NEVER });
+    expect(far).toThrow(InputError);
+    expect(far).toThrow(/use representation "identity" for a level that plans above another/);
+  });
+
+  // The near-goal rule must not hand level 1 a goal in level 2's own representation either.
+  it("never hands level 1 a goal in level 2's own representation", () => {
+    const { model } = toyModel(2);
+    const firstStep = { rule: "first-step", tolerance: 0.05 } as const;
+    // With a one-macro-step plan the rule always fires (its only state is its closest).
+    const oneStep = { ...LEVEL_2, horizon: 1 };
+    const near = () =>
+      decideOnce(partsOf(model), { levels: [oneStep, LEVEL_1], nearGoal: firstStep }, [0, 0], [0.5, 0]);
+    let d: ReturnType<typeof near>;
+    try {
+      d = near();
+    } catch (e) {
+      expect(e).toBeInstanceOf(InputError);
+      return;
+    }
+    expect(Array.from(d.subgoals[0]?.representation ?? [])).toEqual([0.5, 0]);
+  });
+
+  it("plans level 1 alone toward the oracle's subgoal in the oracle arm", () => {
+    const { model, rows } = toyModel();
+    const s = tf.tensor2d([[0, 0]]);
+    const g = tf.tensor2d([[4, 0]]);
+    const d = new Hierarchy(partsOf(model), new Rng(0)).decide(
+      0,
+      s,
+      g,
+      { levels: [LEVEL_1], nearGoal: NEVER },
+      new EpisodeMemory(2),
+      0,
+      () => tf.tensor2d([[0.5, 0.5]]),
+    );
+    expect(d.subgoals).toEqual([
+      { from: 0, to: 1, source: "oracle", representation: Float32Array.of(0.5, 0.5) },
+    ]);
+    expect(rows[1]).toBe(0);
+    // Level 1's plan heads for the oracle's subgoal, not for the goal: its last predicted state is nearer it.
+    const last = d.plan.predicted.slice((d.plan.horizon - 1) * 2);
+    expect(Math.hypot((last[0] as number) - 0.5, (last[1] as number) - 0.5)).toBeLessThan(0.3);
+    tf.dispose([s, g]);
+  });
+
+  it("leaves no tensors behind", () => {
+    const { model } = toyModel();
+    const hierarchy = new Hierarchy(partsOf(model), new Rng(0));
+    const memory = new EpisodeMemory(2);
+    const s = tf.tensor2d([[0, 0]]);
+    const g = tf.tensor2d([[4, 0]]);
+    const settings: PlanSettings = { levels: [LEVEL_2, LEVEL_1], nearGoal: NEVER };
+    try {
+      expectNoLeaks(() => {
+        for (let step = 0; step < 3; step++) hierarchy.decide(step, s, g, settings, memory, 0, null);
+      });
+    } finally {
+      tf.dispose([s, g]);
+    }
+  });
+});
