@@ -79,7 +79,10 @@ export class Hierarchy {
       } else {
         goalK = goal as Float32Array;
       }
-      const surprise = ls.level === 1 ? surprise1 : this.observeLevel(memory, ls, level, sk, step);
+      const surprise =
+        ls.level === 1
+          ? surprise1
+          : memory.level(ls.level, level.stride, level.dim).observe(step, sk.dataSync());
       const state = this.states.get(ls.level) ?? null;
       const elapsed = state ? step - state.step : 0;
       const usedUp = state ? Math.floor(elapsed / level.stride) >= state.plan.horizon : true;
@@ -151,17 +154,6 @@ export class Hierarchy {
       });
     }
     throw new InputError("plan settings must end with level 1");
-  }
-
-  /** Surprise of level k at `step` (0 unless its plan in force predicted this step), recorded in memory. */
-  private observeLevel(
-    memory: EpisodeMemory,
-    ls: LevelSettings,
-    level: WorldModelLevel,
-    sk: tf.Tensor2D,
-    step: number,
-  ): number {
-    return memory.level(ls.level, level.stride, level.dim).observe(step, sk.dataSync());
   }
 
   /**

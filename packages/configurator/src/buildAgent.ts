@@ -5,7 +5,6 @@ import {
   actionBoundGuardrail,
   Cost,
   classifierGuardrail,
-  energyTerm,
   type Guardrail,
   makeCostTerm,
   type StateClassifier,
@@ -81,7 +80,6 @@ export function buildAgent({
   if (hazardConfig && !hazard) {
     throw new InputError("agent.guardrails.hazard is set but no hazard classifier was given");
   }
-  const { distance, reduce, gamma } = agent.energy;
   // Guardrails apply at every level. Level 1 checks every step; a level above checks the state each
   // macro-step ends in (it shares level 1's representation; see the README on macro-steps and hazards).
   const costAt = (level: number): Cost => {
@@ -94,8 +92,8 @@ export function buildAgent({
         classifierGuardrail("hazard", hazard, { mode: hazardConfig.mode, threshold: hazardConfig.threshold }),
       );
     }
-    const extra = agent.costTerms.map((term) => makeCostTerm(term));
-    return new Cost({ terms: [energyTerm({ distance, reduce, gamma }), ...extra], guardrails });
+    const terms = [{ type: "energy", ...agent.energy }, ...agent.costTerms].map((t) => makeCostTerm(t));
+    return new Cost({ terms, guardrails });
   };
   const planned = plannedLevels(agent);
   const top = planned[0] as number;

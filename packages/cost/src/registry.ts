@@ -29,7 +29,7 @@ export const energyTermOptionsSchema = z
     weight,
     distance: z.enum(["l2", "l2sq", "l1", "cosine"]).default("l2"),
     reduce: z.enum(["last", "sum", "discounted"]).default("sum"),
-    gamma: z.number().gt(0).max(1).default(0.95),
+    gamma: z.number().min(0).max(1).default(0.95),
   })
   .strict();
 

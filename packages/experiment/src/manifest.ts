@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { fileSha256 } from "./hashes.ts";
 
 /** What a run was made with, so that it can be reproduced or its differences explained. */
 export interface Manifest {
@@ -52,7 +52,7 @@ export function gitState(cwd: string): { commit: string | null; dirty: boolean |
 export function lockfileHash(root: string): string | null {
   const path = join(root, "pnpm-lock.yaml");
   if (!existsSync(path)) return null;
-  return createHash("sha256").update(readFileSync(path)).digest("hex");
+  return fileSha256(path);
 }
 
 export function newManifest(opts: {

@@ -1,27 +1,13 @@
 import { z } from "zod";
+import { agentSchema } from "./agentSchema.ts";
 import { CONFIG_VERSION } from "./migrate.ts";
+import { activation, componentSchema, componentWithDefault, nonNeg, posInt } from "./schemaParts.ts";
 
 /**
  * The experiment config (configs/experiments/*.json). Every hyperparameter has a name, a default and a place
- * here; `loadConfig(file, experimentSchema, overrides)` validates a file and fills in defaults.
+ * here (the agent section in agentSchema.ts); `loadConfig(file, experimentSchema, overrides)` validates a file
+ * and fills in defaults.
  */
-const posInt = z.number().int().positive();
-const nonNeg = z.number().min(0);
-const activation = z.enum(["relu", "elu", "tanh", "silu", "linear"]);
-
-/**
- * A registered component named by `type`, its options beside it: `{ "type": "mlp", "dim": 16 }`. This package
- * does not know the components (encoders in @hjepa/perception, predictors and macro-action encoders in
- * @hjepa/world-model): `fullExperimentSchema` of @hjepa/configurator validates the options against the
- * schema the component registered and writes them back with defaults filled.
- */
-export const componentSchema = z.looseObject({ type: z.string().min(1) });
-/** A component reference whose `type` has a default (the object may then be empty). */
-function componentWithDefault(type: string) {
-  return z.looseObject({ type: z.string().min(1).default(type) }).default({ type });
-}
-export type ComponentConfig = z.output<typeof componentSchema>;
-
 export const envSchema = z
   .object({
     id: z.string().min(1),
@@ -109,140 +95,6 @@ export const diagnosticsSchema = z
     /** Steps at which prediction error is reported (against the no-motion baseline). */
     horizons: z.array(posInt).default([1, 4, 16]),
     probeRidge: nonNeg.default(1e-3),
-  })
-  .strict();
-
-export const energySchema = z
-  .object({
-    distance: z.enum(["l2", "l2sq", "l1", "cosine"]).default("l2"),
-    /** Over the imagined trajectory: the last step only, the sum, or a discounted sum. */
-    reduce: z.enum(["last", "sum", "discounted"]).default("sum"),
-    gamma: z.number().min(0).max(1).default(0.95),
-  })
-  .strict();
-
-/** The planner of one level above level 1 (`agent.levels[]`): it plans macro-actions of the world model's level. */
-export const levelPlannerSchema = z
-  .object({
-    /** The world-model level it plans at (2 or 3). */
-    level: z.number().int().min(2).max(3),
-    /** A planner registered in @hjepa/actor that plans a box (cem, mppi, gradient): macro-actions are boxes. */
-    planner: z.string().min(1).default("mppi"),
-    plannerOptions: z.record(z.string(), z.unknown()).default({}),
-    /** Macro-steps planned ahead. */
-    horizon: posInt,
-    /** Compute per plan of this level, in cost units (a level-1 predictor call on one candidate costs 1). */
-    budget: z.number().positive(),
-    /** Env steps a plan of this level is kept before the level plans again. */
-    replanEvery: posInt,
-    /** Which predicted state (1-based, from the macro-step in progress) is the subgoal of the level below. */
-    subgoalStep: posInt.default(1),
-    /** Replan this level at once when its surprise exceeds this (null: never early). */
-    surpriseThreshold: z.number().positive().nullable().default(null),
-  })
-  .strict();
-
-/**
- * How the agent uses its levels (the configurator's rules, as data; see @hjepa/configurator's README).
- */
-export const hierarchySchema = z
-  .object({
-    /**
-     * Levels planned with: 1 is flat (level 1 alone), n plans with levels n, ..., 1 (each above 1 needs its
-     * `agent.levels` entry); null: level 1 and every level with an `agent.levels` entry.
-     */
-    use: z.number().int().min(1).max(3).nullable().default(null),
-    /**
-     * Where level 1's subgoals come from: the level above's plan (`model`), or the environment's exact shortest
-     * path (`oracle`: the oracle-subgoal arm, the point `oracleLookahead` oracle-distance units ahead on it,
-     * encoded; levels above 1 are not planned).
-     */
-    subgoals: z.enum(["model", "oracle"]).default("model"),
-    oracleLookahead: z.number().positive().default(2),
-    /** The near-goal rule: when a level's best plan reaches the goal within its first macro-step, the level below plans toward the goal itself. */
-    nearGoal: z
-      .object({
-        rule: z.enum(["first-step", "never"]).default("first-step"),
-        tolerance: nonNeg.default(0.05),
-      })
-      .strict()
-      .default({ rule: "first-step", tolerance: 0.05 }),
-  })
-  .strict();
-
-export const agentSchema = z
-  .object({
-    /**
-     * A planner registered in @hjepa/actor (cem, mppi, gradient, categorical-cem, beam, graph). This package
-     * does not depend on the registry: `fullExperimentSchema` of @hjepa/configurator checks the name and
-     * `plannerOptions` when a config is loaded.
-     */
-    planner: z.string().min(1).default("mppi"),
-    plannerOptions: z.record(z.string(), z.unknown()).default({}),
-    horizon: posInt.default(16),
-    /** Predictor calls (candidate-steps) per decision. */
-    budget: posInt.default(4096),
-    /** Execute this many actions of each plan before replanning. */
-    replanEvery: posInt.default(1),
-    /** Replan at once when surprise exceeds this (null: never early). */
-    surpriseThreshold: z.number().positive().nullable().default(null),
-    /** Step budget per episode. */
-    maxSteps: posInt.default(200),
-    energy: energySchema.default(energySchema.parse({})),
-    /**
-     * Landmarks for graph planners: training frames, encoded and deduplicated, that imagined states snap to;
-     * null for none. `radius` (dedup distance) is a fraction of the median encoded move between data frames.
-     */
-    landmarks: z
-      .object({
-        samples: posInt.default(20000),
-        radius: z.number().gt(0).max(10).default(0.25),
-        capacity: posInt.default(4096),
-      })
-      .strict()
-      .nullable()
-      .default(null),
-    guardrails: z
-      .object({
-        actionBounds: z.boolean().default(true),
-        /** A hazard classifier on representations trained from the dataset's cost labels; null for none. */
-        hazard: z
-          .object({
-            mode: z.enum(["penalty", "constraint"]).default("constraint"),
-            threshold: z.number().gt(0).lt(1).default(0.5),
-            epochs: posInt.default(200),
-            samples: posInt.default(20000),
-            /**
-             * Safety margin in data steps: a frame within `margin` steps of a frame with a cost label is labelled
-             * a hazard too, so the classifier also flags states one move away from entering (default 0).
-             */
-            margin: z.number().int().min(0).max(16).default(0),
-          })
-          .strict()
-          .nullable()
-          .default(null),
-      })
-      .strict()
-      .default({ actionBounds: true, hazard: null }),
-    /**
-     * Task cost terms added to the energy, each `{ type, ...options }` naming a cost term registered in
-     * @hjepa/cost (`energy`, `effort`, or one a research package registers); `fullExperimentSchema` of
-     * @hjepa/configurator validates the options by the term's own schema. They apply at every level.
-     */
-    costTerms: z.array(z.looseObject({ type: z.string().min(1) })).default([]),
-    /** Planners of the levels above level 1 (the fields above are level 1's), one entry per level. */
-    levels: z
-      .array(levelPlannerSchema)
-      .default([])
-      .superRefine((levels, ctx) => {
-        const seen = new Set<number>();
-        for (const [i, l] of levels.entries()) {
-          if (seen.has(l.level))
-            ctx.addIssue({ code: "custom", path: [i, "level"], message: `level ${l.level} is listed twice` });
-          seen.add(l.level);
-        }
-      }),
-    hierarchy: hierarchySchema.default(hierarchySchema.parse({})),
   })
   .strict();
 
@@ -402,8 +254,6 @@ export type TrainConfig = LevelOneConfig["train"];
 export type DataConfig = ExperimentConfig["data"];
 export type DiagnosticsConfig = ExperimentConfig["diagnostics"];
 export type AgentConfig = ExperimentConfig["agent"];
-export type LevelPlannerConfig = z.output<typeof levelPlannerSchema>;
-export type HierarchyConfig = z.output<typeof hierarchySchema>;
 
 /** Level 1 of a config's world model (encoder, primitive predictor, its loss and training). */
 export function levelOne(config: { world: WorldConfig }): LevelOneConfig {

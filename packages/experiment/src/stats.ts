@@ -28,6 +28,10 @@ export function spl(success: boolean, optimal: number, taken: number): number {
   return denom === 0 ? 1 : optimal / denom;
 }
 
+export function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
 export function mean(values: readonly number[]): number {
-  return values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0) / values.length;
+  return values.length === 0 ? Number.NaN : sum(values) / values.length;
 }

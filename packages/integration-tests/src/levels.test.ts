@@ -1,12 +1,7 @@
-/**
- * A hierarchical world model through the command line: `hjepa train` of a 2-level config trains both levels
- * and reports them; `--add-level --from RUN` adds a level over a finished run without changing it; a config
- * that differs from the parent's beyond the added levels is refused.
- */
-import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { treeSha256 } from "@hjepa/experiment";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, runHjepa } from "./hjepaBin.ts";
 
@@ -35,18 +30,6 @@ const TOY = [
 const LEVEL_2 =
   '{"stride":4,"macroAction":{"type":"learned","dim":4},"train":{"steps":40,"batchSize":16,"horizon":2}}';
 
-/** Every file under `dir` with its sha256 (relative paths). */
-function snapshot(dir: string, prefix = ""): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    const rel = prefix ? `${prefix}/${name}` : name;
-    if (statSync(path).isDirectory()) Object.assign(out, snapshot(path, rel));
-    else out[rel] = createHash("sha256").update(readFileSync(path)).digest("hex");
-  }
-  return out;
-}
-
 const parent = join(tmp, "one-level");
 
 beforeAll(async () => {
@@ -56,7 +39,7 @@ beforeAll(async () => {
 
 describe("hierarchical world models from the command line", () => {
   it("adds a level over a finished run in a new run folder, leaving the parent as it was", async () => {
-    const before = snapshot(parent);
+    const before = treeSha256(parent);
     const child = join(tmp, "two-levels");
     const r = await hjepa([
       "train",
@@ -69,7 +52,7 @@ describe("hierarchical world models from the command line", () => {
       `world.levels[1]=${LEVEL_2}`,
     ]);
     expect(r.code, r.stderr).toBe(0);
-    expect(snapshot(parent)).toEqual(before);
+    expect(treeSha256(parent)).toEqual(before);
     expect(existsSync(join(child, "checkpoints/level-2/latest.json"))).toBe(true);
     const record = JSON.parse(readFileSync(join(child, "parent.json"), "utf8"));
     expect(record.path).toBe(parent);
@@ -94,7 +77,7 @@ describe("hierarchical world models from the command line", () => {
     expect(r.code, r.stderr).toBe(0);
     // The weights (not state.json, which records wall-clock time) are bit-identical.
     const weights = (dir: string) =>
-      Object.fromEntries(Object.entries(snapshot(dir)).filter(([rel]) => rel.endsWith("weights.bin")));
+      Object.fromEntries(Object.entries(treeSha256(dir)).filter(([rel]) => rel.endsWith("weights.bin")));
     const added = weights(join(tmp, "two-levels", "checkpoints", "level-2"));
     expect(Object.keys(added).length).toBeGreaterThan(0);
     expect(weights(join(both, "checkpoints", "level-2"))).toEqual(added);

@@ -8,21 +8,18 @@ import {
   levelCheckpointsDir,
   levelPredictionErrors,
   trainLevel,
-  trainWorldModel,
   type UpperLevelModel,
   type WindowArrays,
   type WorldModelData,
 } from "@hjepa/world-model";
-import { toyLevel2, toyLevel3, toyLevelsConfig } from "@hjepa/world-model/testing";
+import { toyLevel2, toyLevelOneRun, toyLevelsConfig } from "@hjepa/world-model/testing";
 import { Rng } from "gymnasium-js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadTrainedLevels, loadUpperLevel } from "./loadLevel.ts";
-import { toyData } from "./testing.ts";
 
 // Levels trained by `trainLevel` (its own tests are in @hjepa/world-model), saved into run folders and loaded
 // back from them.
 const root = mkdtempSync(join(tmpdir(), "hjepa-levels-"));
-const _learned = toyLevel2().macroAction;
 
 let data: WorldModelData;
 let levelOne: JepaWorldModel;
@@ -33,13 +30,7 @@ let held: WindowArrays;
 
 beforeAll(async () => {
   await initTensors({ backend: "wasm" });
-  const config = toyLevelsConfig(toyLevel2(), toyLevel3);
-  data = (await toyData(config, root)).data;
-  run = RunFolder.create({ name: "levels", config, root: join(root, "runs") });
-  const trained = await trainWorldModel({ config, data, run });
-  expect(trained.status).toBe("finished");
-  levelOne = trained.model;
-  held = data.sampleArrays(128, 17, new Rng(11), "validation");
+  ({ data, levelOne, run, held } = await toyLevelOneRun(root));
 });
 
 const weightsOf = (m: UpperLevelModel) => m.params.entries().map(([, v]) => Array.from(v.dataSync()));

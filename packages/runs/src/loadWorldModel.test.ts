@@ -6,13 +6,13 @@ import { CheckpointError } from "@hjepa/errors";
 import { levelOne, RunFolder, type UpperLevelConfig, upperLevels } from "@hjepa/experiment";
 import { initTensors, tf, withLeakCheck } from "@hjepa/tensor";
 import {
-  computeMacroStatistics,
   describePrimitiveActions,
   JepaWorldModel,
   levelCheckpointsDir,
   saveCheckpoint,
   UpperLevelModel,
 } from "@hjepa/world-model";
+import { randomMacroStatistics } from "@hjepa/world-model/testing";
 import { Rng } from "gymnasium-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { envShapes, makeRunEnv } from "./load.ts";
@@ -27,19 +27,6 @@ beforeAll(async () => {
 });
 
 const values = (t: tf.Tensor) => Array.from(t.dataSync());
-
-/** Statistics of `n` random latents of `dim`, so that a level has what training would have saved. */
-function statsFor(m: UpperLevelModel, seed: number) {
-  const rng = new Rng(seed);
-  const n = 50;
-  const stats = computeMacroStatistics(
-    Array.from({ length: n * m.macroDim }, () => rng.normal()),
-    n,
-    m.macroDim,
-  );
-  m.setMacroStatistics(stats);
-  return stats;
-}
 
 describe("loadWorldModel", () => {
   const config = toyConfig({
@@ -62,7 +49,7 @@ describe("loadWorldModel", () => {
     env.close();
     const l1 = new JepaWorldModel(levelOne(config).model, obsShape, actionSpec, new Rng(7));
     const l2 = new UpperLevelModel(upperLevels(config)[0] as UpperLevelConfig, l1, new Rng(8));
-    if (finished) statsFor(l2, 6);
+    if (finished) randomMacroStatistics(l2, 6);
     await saveCheckpoint(run.checkpointsDir, Object.fromEntries(l1.params.entries()), state(30), {
       step: 30,
     });

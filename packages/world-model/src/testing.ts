@@ -3,10 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isPlanningEnv, type PlanningEnv } from "@hjepa/envs";
 import { collect, openDataset } from "@hjepa/envs/data";
-import { type ExperimentConfig, experimentSchema } from "@hjepa/experiment";
-import { type Box, Discrete, type Env, make } from "gymnasium-js";
+import { type ExperimentConfig, experimentSchema, RunFolder } from "@hjepa/experiment";
+import { type Box, Discrete, type Env, make, Rng } from "gymnasium-js";
 import type { ActionSpec } from "./actionFeatures.ts";
-import { WorldModelData } from "./data.ts";
+import { type WindowArrays, WorldModelData } from "./data.ts";
+import type { JepaWorldModel } from "./jepa.ts";
+import { computeMacroStatistics, type MacroActionStatistics } from "./levels/macroStatistics.ts";
+import type { UpperLevelModel } from "./levels/upperLevel.ts";
+import { trainWorldModel } from "./train/trainer.ts";
 
 // Test helpers only (the `./testing` subpath, not the barrel). A run's dataset and env come from `@hjepa/runs`
 // (`prepareData`, `makeRunEnv`); these make the same ones for the world model's own tests, which cannot depend
@@ -135,4 +139,42 @@ export async function toyData(
     actionSpec,
   );
   return { data, path };
+}
+
+/**
+ * The fixture of the level tests: the toy three-level config (`toyLevel2`, `toyLevel3`), its data, a run under
+ * `root` holding its trained level 1, and held-out windows of 4 macro-steps of stride 4 (17 frames).
+ */
+export async function toyLevelOneRun(root: string): Promise<{
+  config: ExperimentConfig;
+  data: WorldModelData;
+  levelOne: JepaWorldModel;
+  run: RunFolder;
+  held: WindowArrays;
+}> {
+  const config = toyLevelsConfig(toyLevel2(), toyLevel3);
+  const { data } = await toyData(config, root);
+  const run = RunFolder.create({ name: "levels", config, root: join(root, "runs") });
+  const trained = await trainWorldModel({ config, data, run });
+  if (trained.status !== "finished") throw new Error(`toy level 1 did not finish (${trained.status})`);
+  return {
+    config,
+    data,
+    levelOne: trained.model,
+    run,
+    held: data.sampleArrays(128, 17, new Rng(11), "validation"),
+  };
+}
+
+/** Sets a level's macro-action statistics from 50 random latents (what training would have saved) and returns them. */
+export function randomMacroStatistics(m: UpperLevelModel, seed: number): MacroActionStatistics {
+  const rng = new Rng(seed);
+  const n = 50;
+  const stats = computeMacroStatistics(
+    Array.from({ length: n * m.macroDim }, () => rng.normal()),
+    n,
+    m.macroDim,
+  );
+  m.setMacroStatistics(stats);
+  return stats;
 }

@@ -2,7 +2,7 @@ import { type Decision, runEpisode } from "@hjepa/agent";
 import { type AgentExtras, buildAgent, makeSubgoalOracle } from "@hjepa/configurator";
 import type { WorldModel } from "@hjepa/contracts";
 import type { Task, TaskSet } from "@hjepa/envs";
-import { type ExperimentConfig, mean } from "@hjepa/experiment";
+import { type ExperimentConfig, mean, sum } from "@hjepa/experiment";
 import { makeRunEnv } from "@hjepa/runs";
 import { type Box, Discrete, Rng } from "gymnasium-js";
 
@@ -77,8 +77,8 @@ export function runTasks(
       decisions: r.decisions.length,
       msPerDecision: mean(r.decisions.map((d) => d.ms)),
       predictorCallsPerDecision: mean(r.decisions.map((d) => d.predictorCalls)),
-      costUnitsPerStep: r.steps > 0 ? sumOf(r.decisions.map((d) => d.costUnits)) / r.steps : 0,
-      planningMs: sumOf(r.decisions.map((d) => d.ms)),
+      costUnitsPerStep: r.steps > 0 ? sum(r.decisions.map((d) => d.costUnits)) / r.steps : 0,
+      planningMs: sum(r.decisions.map((d) => d.ms)),
       levels: levelTotals(r.decisions),
       trajectory: r.trajectory,
       firstPlan: r.firstPlan ? Array.from(r.firstPlan.predicted) : null,
@@ -88,10 +88,6 @@ export function runTasks(
   }
   env.close();
   return out;
-}
-
-function sumOf(xs: readonly number[]): number {
-  return xs.reduce((a, b) => a + b, 0);
 }
 
 /** Per level (top first): plans made, candidate-steps and cost units over an episode's decisions. */

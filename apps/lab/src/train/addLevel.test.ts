@@ -1,8 +1,7 @@
-import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { RunFolder } from "@hjepa/experiment";
+import { RunFolder, treeSha256 } from "@hjepa/experiment";
 import { loadTrainedModel } from "@hjepa/runs";
 import { toyData } from "@hjepa/runs/testing";
 import { initTensors, readModelJson } from "@hjepa/tensor";
@@ -22,18 +21,6 @@ const childConfig = toyConfig({
   upper: [toyLevel2({ frozenBelow: false, train: { steps: 20, checkpointEvery: 10 } })],
 });
 
-/** Every file under `dir` with its sha256 (relative paths). */
-function snapshot(dir: string, prefix = ""): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    const rel = prefix ? `${prefix}/${name}` : name;
-    if (statSync(path).isDirectory()) Object.assign(out, snapshot(path, rel));
-    else out[rel] = createHash("sha256").update(readFileSync(path)).digest("hex");
-  }
-  return out;
-}
-
 beforeAll(async () => {
   await initTensors({ backend: "wasm" });
 });
@@ -45,7 +32,7 @@ describe("--add-level of a level trained jointly with the parent's", () => {
     const trained = await trainWorldModel({ config: parentConfig, data, run: parent });
     trained.model.dispose();
     parent.finish("finished", trained.message);
-    const before = snapshot(parent.dir);
+    const before = treeSha256(parent.dir);
 
     checkAddLevel(parent, parentConfig, childConfig);
     const child = RunFolder.create({ name: "child", config: childConfig, root: join(root, "runs") });
@@ -58,7 +45,7 @@ describe("--add-level of a level trained jointly with the parent's", () => {
       quiet.mockRestore();
     }
     expect(child.manifest.status).toBe("finished");
-    expect(snapshot(parent.dir)).toEqual(before);
+    expect(treeSha256(parent.dir)).toEqual(before);
     // The files taken from the parent are unchanged too; the jointly trained level 1 is in level 2's checkpoint.
     checkParent(child);
     const dir = latestCheckpoint(levelCheckpointsDir(child, 2)) as string;

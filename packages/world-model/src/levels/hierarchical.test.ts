@@ -5,9 +5,9 @@ import { initTensors, tf, withLeakCheck } from "@hjepa/tensor";
 import { Box, Discrete, Rng } from "gymnasium-js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { JepaWorldModel } from "../jepa.ts";
+import { randomMacroStatistics } from "../testing.ts";
 import { describeActionSpec, describePrimitiveActions } from "./actionDescription.ts";
 import { asWorldModel, HierarchicalWorldModel } from "./hierarchical.ts";
-import { computeMacroStatistics } from "./macroStatistics.ts";
 import { UpperLevelModel } from "./upperLevel.ts";
 
 beforeAll(async () => {
@@ -28,19 +28,6 @@ const makeLevelOne = () =>
     { kind: "continuous", dim: 2 },
     new Rng(0),
   );
-
-/** Statistics of `n` random latents of `dim`, so that a level has what training would have saved. */
-function statsFor(m: UpperLevelModel, seed: number) {
-  const rng = new Rng(seed);
-  const n = 50;
-  const stats = computeMacroStatistics(
-    Array.from({ length: n * m.macroDim }, () => rng.normal()),
-    n,
-    m.macroDim,
-  );
-  m.setMacroStatistics(stats);
-  return stats;
-}
 
 /**
  * Three levels: level 2 (stride 4, identity representation, latent 3, predictor [7, 8, 4]: 88 multiply-adds) and
@@ -69,7 +56,7 @@ function threeLevels() {
     l2,
     new Rng(2),
   );
-  const stats = [statsFor(l2, 3), statsFor(l3, 4)];
+  const stats = [randomMacroStatistics(l2, 3), randomMacroStatistics(l3, 4)];
   return { l1, l2, l3, stats, world: new HierarchicalWorldModel(l1, [l2, l3], box) };
 }
 

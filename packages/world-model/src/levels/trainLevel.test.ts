@@ -8,8 +8,7 @@ import { Rng } from "gymnasium-js";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { WindowArrays, WorldModelData } from "../data.ts";
 import type { JepaWorldModel } from "../jepa.ts";
-import { toyData, toyLevel2, toyLevel3, toyLevelsConfig } from "../testing.ts";
-import { trainWorldModel } from "../train/trainer.ts";
+import { toyLevel2, toyLevelOneRun, toyLevelsConfig } from "../testing.ts";
 import { levelPredictionErrors } from "./evaluate.ts";
 import { levelCheckpointsDir, trainLevel } from "./trainLevel.ts";
 import type { UpperLevelModel } from "./upperLevel.ts";
@@ -26,13 +25,7 @@ let held: WindowArrays;
 
 beforeAll(async () => {
   await initTensors({ backend: "wasm" });
-  const config = toyLevelsConfig(toyLevel2(), toyLevel3);
-  data = (await toyData(config, root)).data;
-  run = RunFolder.create({ name: "levels", config, root: join(root, "runs") });
-  const trained = await trainWorldModel({ config, data, run });
-  expect(trained.status).toBe("finished");
-  levelOne = trained.model;
-  held = data.sampleArrays(128, 17, new Rng(11), "validation");
+  ({ data, levelOne, run, held } = await toyLevelOneRun(root));
 });
 
 /** Level 1's open-loop error over `steps` env steps on the held-out windows (same units as the level's). */
