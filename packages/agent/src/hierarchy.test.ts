@@ -319,3 +319,46 @@ describe("Hierarchy: decisions", () => {
     }
   });
 });
+
+describe("Hierarchy: landmarks", () => {
+  /** The landmarks each level's planner was given, by level. */
+  function landmarksSeen(projection: number): Map<number, unknown> {
+    const { model } = toyModel(projection);
+    const parts = partsOf(model);
+    const seen = new Map<number, unknown>();
+    const landmarks = {
+      dim: 2,
+      size: 1,
+      nearest: () => ({ index: 0, distance: 0 }),
+      at: () => Float32Array.of(0, 0),
+      spacing: () => 1,
+    };
+    const spied = parts.levels.map((p) => ({
+      ...p,
+      planner: {
+        name: "spy",
+        plan: (request: Parameters<typeof p.planner.plan>[0]) => {
+          seen.set(p.level, request.landmarks);
+          return p.planner.plan(request);
+        },
+      },
+    }));
+    const settings = { levels: [LEVEL_2, LEVEL_1], nearGoal: NEVER };
+    try {
+      decideOnce({ ...parts, levels: spied, landmarks }, settings);
+    } catch (e) {
+      // A projected level 2 cannot hand its subgoal down; it has planned by then.
+      if (!(e instanceof InputError)) throw e;
+    }
+    seen.set(0, landmarks);
+    return seen;
+  }
+
+  it("gives level-1 landmarks to every level that plans in level 1's representation, and only to those", () => {
+    const shared = landmarksSeen(1);
+    expect(shared.get(2)).toBe(shared.get(0));
+    expect(shared.get(1)).toBe(shared.get(0));
+    const projected = landmarksSeen(2);
+    expect(projected.get(2)).toBeNull();
+  });
+});

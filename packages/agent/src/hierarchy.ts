@@ -106,7 +106,8 @@ export class Hierarchy {
           budget: ls.budget,
           rng: this.rng,
           warmStart: warm,
-          landmarks: ls.level === 1 ? (this.parts.landmarks ?? null) : null,
+          // Landmarks are level-1 representations of real states: usable at every level that shares them.
+          landmarks: sharesLevelOne(model.levels, ls.level) ? (this.parts.landmarks ?? null) : null,
         });
         goalTensor.dispose();
         current = { plan, step, goal: goalK };
@@ -211,6 +212,11 @@ export function reachesWithinFirst(
   let closest = d0;
   for (let j = first + 1; j < plan.horizon; j++) closest = Math.min(closest, dist(j));
   return d0 <= closest * (1 + tolerance);
+}
+
+/** True when levels 2..`level` all share the representation below them, so level `level` plans in level 1's. */
+function sharesLevelOne(levels: readonly WorldModelLevel[], level: number): boolean {
+  return levels.slice(1, level).every((l) => l.sharesRepresentationBelow);
 }
 
 function sameVector(a: Float32Array, b: Float32Array): boolean {
