@@ -102,11 +102,11 @@ export function runEpisode(
         decisions.push({
           step,
           ms: performance.now() - t0,
-          predictorCalls: sum(decision.levels.map((l) => l.predictorCalls)),
-          costUnits: sum(decision.levels.map((l) => l.costUnits)),
+          predictorCalls: sum(decision.plan.hierarchy.levels.map((l) => l.predictorCalls)),
+          costUnits: sum(decision.plan.hierarchy.levels.map((l) => l.costUnits)),
           cost: decision.plan.cost,
-          levels: decision.levels,
-          subgoals: decision.subgoals,
+          levels: decision.plan.hierarchy.levels,
+          subgoals: decision.plan.hierarchy.subgoals,
         });
         firstPlan ??= decision.plan;
       }

@@ -182,9 +182,13 @@ describe("Hierarchy: plan settings", () => {
   });
 
   it("accepts level 1 alone (flat) and levels 2, 1", () => {
-    expect(decideOnce(parts, { levels: [LEVEL_1], nearGoal: NEVER }).levels.map((l) => l.level)).toEqual([1]);
     expect(
-      decideOnce(parts, { levels: [LEVEL_2, LEVEL_1], nearGoal: NEVER }).levels.map((l) => l.level),
+      decideOnce(parts, { levels: [LEVEL_1], nearGoal: NEVER }).plan.hierarchy.levels.map((l) => l.level),
+    ).toEqual([1]);
+    expect(
+      decideOnce(parts, { levels: [LEVEL_2, LEVEL_1], nearGoal: NEVER }).plan.hierarchy.levels.map(
+        (l) => l.level,
+      ),
     ).toEqual([2, 1]);
   });
 });
@@ -201,7 +205,10 @@ describe("Hierarchy: decisions", () => {
     for (let step = 0; step < 6; step++) {
       const before = [...rows];
       const d = hierarchy.decide(step, s, goal, settings, memory, 0, null);
-      const [two, one] = d.levels as [(typeof d.levels)[number], (typeof d.levels)[number]];
+      const [two, one] = d.plan.hierarchy.levels as [
+        (typeof d.plan.hierarchy.levels)[number],
+        (typeof d.plan.hierarchy.levels)[number],
+      ];
       expect([two.level, one.level]).toEqual([2, 1]);
       // Level 2 plans at steps 0 and 4 (replanEvery 4); level 1 at every step.
       expect(two.replanned).toBe(step % 4 === 0);
@@ -218,9 +225,9 @@ describe("Hierarchy: decisions", () => {
       const plans = memory.level(2, 4, 2).allPlans();
       const plan = plans[plans.length - 1] as (typeof plans)[number];
       const j = Math.floor((step - plan.step) / 4);
-      expect(d.subgoals).toHaveLength(1);
-      expect(d.subgoals[0]).toMatchObject({ from: 2, to: 1, source: "model" });
-      expect(Array.from(d.subgoals[0]?.representation ?? [])).toEqual(
+      expect(d.plan.hierarchy.subgoals).toHaveLength(1);
+      expect(d.plan.hierarchy.subgoals[0]).toMatchObject({ from: 2, to: 1, source: "model" });
+      expect(Array.from(d.plan.hierarchy.subgoals[0]?.representation ?? [])).toEqual(
         Array.from(plan.predicted.slice(j * 2, j * 2 + 2)),
       );
       seen.push(Array.from(d.plan.actions.slice(2 * d.index, 2 * d.index + 2)));
@@ -250,9 +257,9 @@ describe("Hierarchy: decisions", () => {
         [0.5, 0],
       );
     const first = near("first-step");
-    expect(first.subgoals[0]).toMatchObject({ from: 2, to: 1, source: "goal" });
-    expect(Array.from(first.subgoals[0]?.representation ?? [])).toEqual([0.5, 0]);
-    expect(near("never").subgoals[0]?.source).toBe("model");
+    expect(first.plan.hierarchy.subgoals[0]).toMatchObject({ from: 2, to: 1, source: "goal" });
+    expect(Array.from(first.plan.hierarchy.subgoals[0]?.representation ?? [])).toEqual([0.5, 0]);
+    expect(near("never").plan.hierarchy.subgoals[0]?.source).toBe("model");
   });
 
   it("refuses to hand subgoals down from a level with its own representation", () => {
@@ -277,7 +284,7 @@ describe("Hierarchy: decisions", () => {
       expect(e).toBeInstanceOf(InputError);
       return;
     }
-    expect(Array.from(d.subgoals[0]?.representation ?? [])).toEqual([0.5, 0]);
+    expect(Array.from(d.plan.hierarchy.subgoals[0]?.representation ?? [])).toEqual([0.5, 0]);
   });
 
   it("plans level 1 alone toward the oracle's subgoal in the oracle arm", () => {
@@ -293,7 +300,7 @@ describe("Hierarchy: decisions", () => {
       0,
       () => tf.tensor2d([[0.5, 0.5]]),
     );
-    expect(d.subgoals).toEqual([
+    expect(d.plan.hierarchy.subgoals).toEqual([
       { from: 0, to: 1, source: "oracle", representation: Float32Array.of(0.5, 0.5) },
     ]);
     expect(rows[1]).toBe(0);

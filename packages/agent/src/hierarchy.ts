@@ -1,4 +1,4 @@
-import type { LevelPlanStats, PlanResult, Subgoal } from "@hjepa/actor";
+import type { HierarchyStats, LevelPlanStats, PlanResult, Subgoal } from "@hjepa/actor";
 import type { WorldModelLevel } from "@hjepa/contracts";
 import { InputError } from "@hjepa/errors";
 import type { EpisodeMemory } from "@hjepa/memory";
@@ -15,14 +15,15 @@ interface LevelState {
 
 /** What one decision of the hierarchy gives the agent: the level-1 plan in force and what this step spent. */
 export interface HierarchyStep {
-  /** The level-1 plan in force (made now or earlier). */
-  plan: PlanResult;
+  /**
+   * The level-1 plan in force (made now or earlier), with this step's subgoals and what each level spent at it
+   * (top first; zeros for a level that kept its plan).
+   */
+  plan: PlanResult & { hierarchy: HierarchyStats };
   /** Index of the action of `plan` to take now. */
   index: number;
   /** True when some level planned at this step. */
   planned: boolean;
-  levels: LevelPlanStats[];
-  subgoals: Subgoal[];
 }
 
 /**
@@ -138,11 +139,9 @@ export class Hierarchy {
       sk.dispose();
       if (ls.level === 1) {
         return {
-          plan: current.plan,
+          plan: { ...current.plan, hierarchy: { subgoals, levels: stats } },
           index: step - current.step,
           planned,
-          levels: stats,
-          subgoals,
         };
       }
       const below = model.levels[(levels[i + 1] as LevelSettings).level - 1] as WorldModelLevel;
