@@ -2,7 +2,7 @@
  * @hjepa/actor: action inference by optimisation over imagined futures. Planners roll candidate action
  * sequences out through a world model's predictor (batched over candidates), score them with a `Cost`, and
  * return the best plan within a budget of predictor calls. Registered planners: cem, mppi, gradient,
- * categorical-cem, beam, graph.
+ * categorical-cem, beam, graph, landmark-graph.
  */
 import "./cem.ts";
 import "./mppi.ts";
@@ -10,6 +10,7 @@ import "./gradient.ts";
 import "./categoricalCem.ts";
 import "./beam.ts";
 import "./graph.ts";
+import "./landmarkGraph.ts";
 
 export {
   type ContinuousActions,
@@ -31,6 +32,7 @@ export {
 export { type CemOptions, cemOptionsSchema, cemPlanner } from "./cem.ts";
 export { type GradientOptions, gradientOptionsSchema, gradientPlanner } from "./gradient.ts";
 export { type GraphOptions, graphOptionsSchema, graphPlanner } from "./graph.ts";
+export { landmarkGraphOptionsSchema, landmarkGraphPlanner } from "./landmarkGraph.ts";
 export { type MppiOptions, mppiOptionsSchema, mppiPlanner } from "./mppi.ts";
 export { makePlanner, plannerNames, plannerRegistry, registerPlanner } from "./registry.ts";
 export {

@@ -7,7 +7,15 @@ import { PlannerOptionError } from "./search.ts";
 
 describe("planner registry", () => {
   it("lists the built-in planners and builds them by name with options", () => {
-    expect(plannerNames()).toEqual(["beam", "categorical-cem", "cem", "gradient", "graph", "mppi"]);
+    expect(plannerNames()).toEqual([
+      "beam",
+      "categorical-cem",
+      "cem",
+      "gradient",
+      "graph",
+      "landmark-graph",
+      "mppi",
+    ]);
     for (const name of plannerNames()) expect(makePlanner(name).name).toBe(name);
     expect(() => makePlanner("cem", { population: 1 })).toThrow(PlannerOptionError);
     expect(() => makePlanner("cem", { population: 1 })).toThrow(
@@ -18,7 +26,7 @@ describe("planner registry", () => {
   it("names the registered planners when asked for an unknown one, and refuses duplicates", () => {
     expect(() => makePlanner("mpi")).toThrow(InputError);
     expect(() => makePlanner("mpi")).toThrow(
-      'no planner named "mpi"; expected one of beam, categorical-cem, cem, gradient, graph, mppi',
+      'no planner named "mpi"; expected one of beam, categorical-cem, cem, gradient, graph, landmark-graph, mppi',
     );
     expect(() => registerPlanner("cem", { schema: z.object({}), create: () => makePlanner("cem") })).toThrow(
       /"cem" is already registered/,

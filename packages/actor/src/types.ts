@@ -23,6 +23,10 @@ export interface LandmarkSet {
   at(i: number): Float32Array;
   /** The typical distance between neighbouring landmarks. */
   spacing(): number;
+  /** How many observed transitions between landmarks are recorded (0: landmarks without an experience graph). */
+  readonly transitions: number;
+  /** The observed moves out of landmark `i`: one env step each, to landmark `to`, by primitive `action`. */
+  transitionsFrom(i: number): readonly { to: number; action: Float32Array }[];
 }
 
 export interface PlanRequest {

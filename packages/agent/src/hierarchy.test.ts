@@ -94,6 +94,8 @@ function toyModel(projection = 1) {
         rows[k - 1] = (rows[k - 1] as number) + s.shape[0];
         return tf.tidy(() => tf.add(s, tf.mul(a, 0.25 * stride * scale)));
       },
+      // A macro-action is the mean primitive action of its chunk (its displacement over the stride).
+      encodeActions: (primitive) => tf.mean(primitive, 1) as tf.Tensor2D,
       rollout: () => {
         throw new Error("planners call predict");
       },
@@ -339,6 +341,8 @@ describe("Hierarchy: landmarks", () => {
       nearest: () => ({ index: 0, distance: 0 }),
       at: () => Float32Array.of(0, 0),
       spacing: () => 1,
+      transitions: 0,
+      transitionsFrom: () => [],
     };
     const spied = parts.levels.map((p) => ({
       ...p,

@@ -46,7 +46,7 @@ describe("fullExperimentSchema", () => {
     expect(typo).toThrow(ConfigError);
     expect(typo).toThrow(InputError);
     expect(typo).toThrow(
-      `${join(dir, "mpi.json")}: agent.planner must be one of beam, categorical-cem, cem, gradient, graph, mppi (got "mpi")`,
+      `${join(dir, "mpi.json")}: agent.planner must be one of beam, categorical-cem, cem, gradient, graph, landmark-graph, mppi (got "mpi")`,
     );
   });
 

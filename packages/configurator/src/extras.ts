@@ -83,8 +83,10 @@ export function fitHazardClassifier(
 }
 
 /**
- * The landmarks a config asks for: `samples` training frames (in consecutive pairs), encoded, deduplicated at
- * `radius` x the median encoded distance between consecutive frames that differ (one typical move).
+ * The landmarks a config asks for: `samples` training frames, encoded, deduplicated at `radius` x the median
+ * encoded distance between consecutive frames that differ (one typical move). The frames come in consecutive
+ * pairs, or with `transitions` in windows of `window` frames, and then every move in them between two
+ * different landmarks (each frame taken to its nearest) is recorded with its action: the experience graph.
  */
 export function buildLandmarks(
   config: ExperimentConfig,
@@ -93,24 +95,42 @@ export function buildLandmarks(
 ): Landmarks | null {
   const spec = config.agent.landmarks;
   if (!spec) return null;
-  const pairs = Math.max(1, Math.ceil(spec.samples / 2));
-  const w = data.sampleArrays(pairs, 2, new Rng(config.seed).derive("landmarks"), "train");
+  const length = spec.transitions ? spec.window : 2;
+  const windows = Math.max(1, Math.ceil(spec.samples / length));
+  const w = data.sampleArrays(windows, length, new Rng(config.seed).derive("landmarks"), "train");
   const world = asWorldModel(model);
   const d = world.levels[0].dim;
   const reps = data.encodeFrames(world, w);
-  const moves: number[] = [];
-  for (let b = 0; b < pairs; b++) {
+  const gap = (b: number, t: number) => {
     let s = 0;
     for (let j = 0; j < d; j++) {
-      const e = (reps[(2 * b + 1) * d + j] as number) - (reps[2 * b * d + j] as number);
+      const e = (reps[(b * length + t + 1) * d + j] as number) - (reps[(b * length + t) * d + j] as number);
       s += e * e;
     }
-    moves.push(Math.sqrt(s));
-  }
+    return Math.sqrt(s);
+  };
+  const moves: number[] = [];
+  for (let b = 0; b < windows; b++) for (let t = 0; t + 1 < length; t++) moves.push(gap(b, t));
   const largest = moves.reduce((a, b) => Math.max(a, b), 0);
   const moved = moves.filter((x) => x > 1e-3 * largest).sort((a, b) => a - b);
   const move = moved[Math.floor(moved.length / 2)];
   if (move === undefined)
     throw new Error(`${config.name}: no pair of consecutive frames differs; cannot size the landmarks`);
-  return Landmarks.fromRepresentations(reps, d, spec.radius * move, spec.capacity);
+  const landmarks = Landmarks.fromRepresentations(reps, d, spec.radius * move, spec.capacity);
+  if (spec.transitions) {
+    const k = w.actions.length / (windows * (length - 1));
+    const at = Int32Array.from(
+      { length: windows * length },
+      (_, f) => landmarks.nearest(reps.subarray(f * d, (f + 1) * d)).index,
+    );
+    for (let b = 0; b < windows; b++) {
+      for (let t = 0; t + 1 < length; t++) {
+        const from = at[b * length + t] as number;
+        const to = at[b * length + t + 1] as number;
+        const a = (b * (length - 1) + t) * k;
+        if (from !== to) landmarks.addTransition(from, to, w.actions.subarray(a, a + k));
+      }
+    }
+  }
+  return landmarks;
 }

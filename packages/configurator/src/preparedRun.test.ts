@@ -116,6 +116,37 @@ describe("prepareRun and loadAgentExtras", () => {
     expect(await loadAgentExtras(bare, none)).toEqual({ hazard: null, landmarks: null });
   });
 
+  it("with transitions, saves and loads the experience graph: the moves between landmarks the data made", async () => {
+    const graph = withAgent((a) => {
+      a.landmarks = { samples: 400, radius: 0.5, capacity: 400, transitions: true, window: 8 };
+    });
+    const run = await savedRun();
+    await prepareRun(run, graph, model, data);
+    const fresh = prepareAgentExtras(graph, model, data);
+    const loaded = await loadAgentExtras(run.dir, graph);
+    const moves = fresh.landmarks?.transitionArrays();
+    expect(fresh.landmarks?.transitions).toBeGreaterThan(10);
+    expect(loaded.landmarks?.transitionArrays()).toEqual(moves);
+    // Each move is one env step of the data: its action has the env's action size (2 for PointMaze).
+    expect(loaded.landmarks?.transitionActionSize).toBe(2);
+    // Without transitions the same settings record none, and changing the flag needs a prepare.
+    expect(prepareAgentExtras(config, model, data).landmarks?.transitions).toBe(0);
+    await refused(run, config, /hjepa prepare/);
+    fresh.hazard?.dispose();
+    loaded.hazard?.dispose();
+    // A prepared.json from before transitions existed (no transitions, no window) was made without them.
+    await prepareRun(run, config, model, data);
+    const file = join(run.dir, "agent", "prepared.json");
+    const old = JSON.parse(readFileSync(file, "utf8"));
+    delete old.agent.landmarks.transitions;
+    delete old.agent.landmarks.window;
+    writeFileSync(file, JSON.stringify(old));
+    const again = await loadAgentExtras(run.dir, config);
+    expect(again.landmarks?.transitions).toBe(0);
+    again.hazard?.dispose();
+    await refused(run, graph, /agent\.landmarks\.transitions=false.*agent\.landmarks\.transitions=true/);
+  });
+
   it("refuses a run never prepared, changed learned settings and a newer checkpoint, naming hjepa prepare", async () => {
     const old = await savedRun();
     await refused(

@@ -51,7 +51,15 @@ export interface PreparedAgent {
       hazards: number;
       accuracy: number;
     } | null;
-    landmarks: { folder: string; sha256: string; size: number; dim: number; radius: number } | null;
+    landmarks: {
+      folder: string;
+      sha256: string;
+      size: number;
+      dim: number;
+      radius: number;
+      /** Observed moves between landmarks recorded (0 without `agent.landmarks.transitions`). */
+      transitions: number;
+    } | null;
   };
 }
 
@@ -71,9 +79,20 @@ const PARTS = [
     what: "landmarks",
     path: "agent.landmarks",
     section: (a: PreparedAgent["agent"] | AgentConfig) => a.landmarks as Record<string, unknown> | null,
-    learned: ["samples", "radius", "capacity"],
+    learned: ["samples", "radius", "capacity", "transitions", "window"],
   },
 ] as const;
+
+/**
+ * The learned settings' defaults: a prepared.json written before a setting existed was made with its default
+ * (landmarks prepared before `transitions` recorded none).
+ */
+const LEARNED_DEFAULTS = agentSchema.parse({ guardrails: { hazard: {} }, landmarks: {} });
+
+/** A learned setting that changes nothing given the others: `window` without `transitions`. */
+function irrelevant(key: string, settings: Record<string, unknown>): boolean {
+  return key === "window" && settings.transitions === false;
+}
 
 const LANDMARKS_KIND = "Landmarks";
 
@@ -133,6 +152,7 @@ export async function prepareRun(
         size: landmarks.size,
         dim: landmarks.dim,
         radius: landmarks.radius,
+        transitions: landmarks.transitions,
       };
     }
     writeJsonAtomic(join(tmp, PREPARED_FILE), prepared, "write the agent's prepared.json");
@@ -186,12 +206,15 @@ export function checkAgentExtras(run: RunFolder, config: ExperimentConfig): Prep
         `${file}: no ${p.what} was prepared (${p.path} was null when the run was prepared); ${fix}`,
       );
     }
-    const changed = p.learned.filter((k) => made[k] !== want[k]);
+    const had = { ...(p.section(LEARNED_DEFAULTS) as Record<string, unknown>), ...made };
+    const changed = p.learned.filter(
+      (k) => had[k] !== want[k] && !(irrelevant(k, had) && irrelevant(k, want)),
+    );
     if (changed.length > 0) {
       const show = (s: Record<string, unknown>) =>
         changed.map((k) => `${p.path}.${k}=${JSON.stringify(s[k])}`).join(", ");
       throw new CheckpointError(
-        `${file}: the ${p.what} ${p.key === "hazard" ? "was" : "were"} made with ${show(made)}, ` +
+        `${file}: the ${p.what} ${p.key === "hazard" ? "was" : "were"} made with ${show(had)}, ` +
           `the config asks for ${show(want)}; ${fix}`,
       );
     }
@@ -240,7 +263,7 @@ export async function loadAgentExtras(
  */
 export function prepareCommand(run: RunFolder, agent: AgentConfig): string {
   const own = run.validConfig(experimentSchema).agent;
-  const defaults = agentSchema.parse({ guardrails: { hazard: {} }, landmarks: {} });
+  const defaults = LEARNED_DEFAULTS;
   const sets: string[] = [];
   for (const p of PARTS) {
     const want = p.section(agent);
@@ -313,46 +336,67 @@ async function checkRecordedSha(dir: string, sha256: string): Promise<void> {
 /** Saves landmarks as one `[size, dim]` weight with their radius and capacity; returns the weights' sha256. */
 async function saveLandmarks(dir: string, landmarks: Landmarks): Promise<string> {
   const rows = tf.tensor2d(landmarks.toArray(), [landmarks.size, landmarks.dim]);
+  const tensors: Record<string, tf.Tensor> = { landmarks: rows };
+  const count = landmarks.transitions;
+  const actionSize = landmarks.transitionActionSize;
+  if (count > 0) {
+    // Indices as float32 are exact below 2^24; landmarks are at most a few thousand.
+    const t = landmarks.transitionArrays();
+    tensors.transitionFrom = tf.tensor1d(Float32Array.from(t.from));
+    tensors.transitionTo = tf.tensor1d(Float32Array.from(t.to));
+    tensors.transitionActions = tf.tensor2d(t.actions, [count, actionSize]);
+  }
   try {
-    const saved = await saveWeights(
-      dir,
-      { landmarks: rows },
-      {
-        userDefinedMetadata: {
-          kind: LANDMARKS_KIND,
-          dim: landmarks.dim,
-          size: landmarks.size,
-          radius: landmarks.radius,
-          capacity: landmarks.capacity,
-        },
+    const saved = await saveWeights(dir, tensors, {
+      userDefinedMetadata: {
+        kind: LANDMARKS_KIND,
+        dim: landmarks.dim,
+        size: landmarks.size,
+        radius: landmarks.radius,
+        capacity: landmarks.capacity,
+        transitions: count,
+        actionSize,
       },
-    );
+    });
     return saved.sha256;
   } finally {
-    rows.dispose();
+    tf.dispose(Object.values(tensors));
   }
 }
 
 async function loadLandmarks(dir: string): Promise<Landmarks> {
   const meta = (await readModelJson(dir)).userDefinedMetadata as Record<string, unknown> | undefined;
-  const { dim, size, radius, capacity } = meta ?? {};
-  const ints = [dim, size, capacity].every((v) => Number.isSafeInteger(v) && (v as number) >= 0);
+  // Landmarks saved before transitions existed have neither field: none recorded.
+  const { dim, size, radius, capacity, transitions = 0, actionSize = 0 } = meta ?? {};
+  const ints = [dim, size, capacity, transitions, actionSize].every(
+    (v) => Number.isSafeInteger(v) && (v as number) >= 0,
+  );
   if (meta?.kind !== LANDMARKS_KIND || !ints || typeof radius !== "number")
     throw new CheckpointError(
-      `${dir}/model.json: userDefinedMetadata must be {kind: "${LANDMARKS_KIND}", dim, size, radius, capacity} ` +
-        `(got ${JSON.stringify(meta)})`,
+      `${dir}/model.json: userDefinedMetadata must be {kind: "${LANDMARKS_KIND}", dim, size, radius, capacity, ` +
+        `transitions, actionSize} (got ${JSON.stringify(meta)})`,
     );
-  const { weights } = await loadWeights(dir, {
-    expected: { landmarks: { shape: [size as number, dim as number] } },
-  });
-  const rows = weights.landmarks as tf.Tensor;
-  const values = rows.dataSync() as Float32Array;
-  rows.dispose();
+  const count = transitions as number;
+  const expected: Record<string, { shape: number[] }> = {
+    landmarks: { shape: [size as number, dim as number] },
+  };
+  if (count > 0) {
+    expected.transitionFrom = { shape: [count] };
+    expected.transitionTo = { shape: [count] };
+    expected.transitionActions = { shape: [count, actionSize as number] };
+  }
+  const { weights } = await loadWeights(dir, { expected });
+  const read = (name: string) => (weights[name] as tf.Tensor).dataSync() as Float32Array;
   try {
-    return Landmarks.fromArray(values, dim as number, radius, capacity as number);
+    const set = Landmarks.fromArray(read("landmarks"), dim as number, radius, capacity as number);
+    if (count > 0)
+      set.addTransitionArrays(read("transitionFrom"), read("transitionTo"), read("transitionActions"));
+    return set;
   } catch (e) {
     if (isHjepaError(e)) throw e;
     throw new CheckpointError(`${dir}: ${oneLine((e as Error).message)}`);
+  } finally {
+    tf.dispose(Object.values(weights));
   }
 }
 

@@ -98,6 +98,13 @@ export interface WorldModelLevel {
    * the optional latent variable; on a level whose `latent` is null, passing one is a `LatentVariableError`.
    */
   predict(s: tf.Tensor2D, a: tf.Tensor2D, z?: tf.Tensor2D): tf.Tensor2D;
+  /**
+   * This level's action for `stride` consecutive primitive actions: `[N, stride, primitive size]` ->
+   * `[N, actions.size]` (level 1 drops the step axis; a macro level encodes the chunk with its macro-action
+   * encoder). Turns an observed sequence of primitive actions, for example a path through real experience,
+   * into what `predict` takes at this level.
+   */
+  encodeActions(primitive: tf.Tensor3D): tf.Tensor2D;
   /** Open-loop predictions from `s0 [N, dim]` over `actions [N, H, size]` (and `z [N, H, size]`) -> `[N, H, dim]`. */
   rollout(s0: tf.Tensor2D, actions: tf.Tensor3D, z?: tf.Tensor3D): tf.Tensor3D;
 }

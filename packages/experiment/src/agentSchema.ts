@@ -68,7 +68,7 @@ export const hierarchySchema = z
 export const agentSchema = z
   .object({
     /**
-     * A planner registered in @hjepa/actor (cem, mppi, gradient, categorical-cem, beam, graph). This package
+     * A planner registered in @hjepa/actor (cem, mppi, gradient, categorical-cem, beam, graph, landmark-graph). This package
      * does not depend on the registry: `fullExperimentSchema` of @hjepa/configurator checks the name and
      * `plannerOptions` when a config is loaded.
      */
@@ -87,12 +87,16 @@ export const agentSchema = z
     /**
      * Landmarks for graph planners: training frames, encoded and deduplicated, that imagined states snap to;
      * null for none. `radius` (dedup distance) is a fraction of the median encoded move between data frames.
+     * With `transitions`, the frames are drawn as windows of `window` consecutive frames and every move between
+     * two landmarks in them is recorded with its action: the experience graph `landmark-graph` plans on.
      */
     landmarks: z
       .object({
         samples: posInt.default(20000),
         radius: z.number().gt(0).max(10).default(0.25),
         capacity: posInt.default(4096),
+        transitions: z.boolean().default(false),
+        window: z.number().int().min(2).max(1000).default(32),
       })
       .strict()
       .nullable()

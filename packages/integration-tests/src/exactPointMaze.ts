@@ -182,6 +182,8 @@ function exactLevel(
       if (z !== undefined) throw new Error(`exact level ${level}: takes no latent variable`);
       return predict(s, a);
     },
+    // A macro-action repeats one primitive action `stride` times: a chunk's mean is that action when it does.
+    encodeActions: (primitive) => tf.mean(primitive, 1) as tf.Tensor2D,
     rollout: (s0, acts) =>
       tf.tidy(() => {
         let s = s0;

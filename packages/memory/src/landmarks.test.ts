@@ -60,4 +60,27 @@ describe("Landmarks", () => {
     expect(back.nearest([2.9, 0.2])).toEqual(set.nearest([2.9, 0.2]));
     expect(() => Landmarks.fromArray(new Float32Array(6), 2, 0.5, 2)).toThrow(/exceed the capacity 2/);
   });
+
+  it("records observed transitions once per pair, with the first action, and round-trips them exactly", () => {
+    const set = Landmarks.fromRepresentations([0, 0, 1, 0, 2, 0], 2, 0.5);
+    set.addTransition(0, 1, [0.5, 0]);
+    set.addTransition(1, 2, [0.5, 0]);
+    set.addTransition(1, 0, [-0.5, 0]);
+    set.addTransition(0, 1, [0.9, 0.9]);
+    expect(set.transitions).toBe(3);
+    expect(set.transitionActionSize).toBe(2);
+    expect(set.transitionsFrom(1).map((t) => [t.to, Array.from(t.action)])).toEqual([
+      [2, [0.5, 0]],
+      [0, [-0.5, 0]],
+    ]);
+    expect(set.transitionsFrom(0).map((t) => Array.from(t.action))).toEqual([[0.5, 0]]);
+    expect(set.transitionsFrom(2)).toEqual([]);
+    const arrays = set.transitionArrays();
+    const back = Landmarks.fromArray(set.toArray(), 2, 0.5);
+    back.addTransitionArrays(arrays.from, arrays.to, arrays.actions);
+    expect(back.transitionArrays()).toEqual(arrays);
+    expect(() => set.addTransition(0, 0, [0, 0])).toThrow(/to itself/);
+    expect(() => set.addTransition(0, 3, [0, 0])).toThrow(/outside 0..2/);
+    expect(() => set.addTransition(2, 0, [0])).toThrow(/expected 2/);
+  });
 });

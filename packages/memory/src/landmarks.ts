@@ -1,16 +1,29 @@
 import { InputError } from "@hjepa/errors";
 
+/** One observed move between two landmarks: one env step, and the primitive action taken. */
+export interface LandmarkTransition {
+  to: number;
+  action: Float32Array;
+}
+
 /**
  * Landmarks: a set of representations of states the agent has actually observed (from its training data or
  * its own experience), at least `radius` apart. Graph planners snap imagined states to the nearest landmark,
  * so that long imagined paths do not drift off the set of real states and revisits of one state merge into
- * one node. Plain typed arrays: no tensors; nearest-neighbour queries are brute force (meant for hundreds to
- * a few thousand landmarks).
+ * one node. Optionally they also record transitions: moves between landmarks seen in real experience (one env
+ * step each, with its primitive action), the experience graph that `landmark-graph` plans on. Plain typed
+ * arrays: no tensors; nearest-neighbour queries are brute force (meant for hundreds to a few thousand
+ * landmarks).
  */
 export class Landmarks {
   private readonly data: Float32Array;
   private count = 0;
   private spacingCache = -1;
+  /** Per landmark, its observed outgoing transitions (one per target landmark, the first action seen). */
+  private readonly out: Map<number, LandmarkTransition>[] = [];
+  /** Size of a primitive action in the transitions (0 until the first is recorded). */
+  private actionDim = 0;
+  private transitionCount = 0;
 
   /**
    * @param dim representation size.
@@ -65,6 +78,84 @@ export class Landmarks {
     for (let i = 0; i < rows.length; i++) set.data[i] = rows[i] as number;
     set.count = n;
     return set;
+  }
+
+  /**
+   * Records an observed move from landmark `from` to landmark `to` (different landmarks) by the primitive
+   * `action`. The first action seen for a pair is kept; repeats are ignored. All actions have one size.
+   */
+  addTransition(from: number, to: number, action: ArrayLike<number>): void {
+    for (const i of [from, to])
+      if (!Number.isInteger(i) || i < 0 || i >= this.count)
+        throw new RangeError(`Landmarks.addTransition: index ${i} is outside 0..${this.count - 1}`);
+    if (from === to) throw new RangeError(`Landmarks.addTransition: a transition from ${from} to itself`);
+    if (this.transitionCount === 0) this.actionDim = action.length;
+    if (action.length !== this.actionDim || action.length === 0)
+      throw new Error(
+        `Landmarks.addTransition: action has ${action.length} numbers, expected ${this.actionDim}`,
+      );
+    const edges = this.edgesOf(from);
+    if (edges.has(to)) return;
+    edges.set(to, { to, action: Float32Array.from(action) });
+    this.transitionCount += 1;
+  }
+
+  /** The observed transitions out of landmark `i`, in the order they were first seen. */
+  transitionsFrom(i: number): readonly LandmarkTransition[] {
+    return [...(this.out[i]?.values() ?? [])];
+  }
+
+  /** How many distinct transitions are recorded. */
+  get transitions(): number {
+    return this.transitionCount;
+  }
+
+  /** Size of the primitive actions the transitions carry (0 when none are recorded). */
+  get transitionActionSize(): number {
+    return this.actionDim;
+  }
+
+  /**
+   * The transitions as arrays, e.g. to save them: `from` and `to` landmark indices and the actions
+   * (`[count, transitionActionSize]` row-major), ordered by `from`, then first seen.
+   */
+  transitionArrays(): { from: Int32Array; to: Int32Array; actions: Float32Array } {
+    const n = this.transitionCount;
+    const from = new Int32Array(n);
+    const to = new Int32Array(n);
+    const actions = new Float32Array(n * this.actionDim);
+    let e = 0;
+    for (let i = 0; i < this.count; i++) {
+      for (const t of this.out[i]?.values() ?? []) {
+        from[e] = i;
+        to[e] = t.to;
+        actions.set(t.action, e * this.actionDim);
+        e += 1;
+      }
+    }
+    return { from, to, actions };
+  }
+
+  /** Restores transitions saved by `transitionArrays` (in order, so a round trip is exact). */
+  addTransitionArrays(from: ArrayLike<number>, to: ArrayLike<number>, actions: ArrayLike<number>): void {
+    const n = from.length;
+    if (to.length !== n || (n > 0 && actions.length % n !== 0))
+      throw new Error(`Landmarks: ${n} sources, ${to.length} targets and ${actions.length} action numbers`);
+    const a = n > 0 ? actions.length / n : 0;
+    const row = new Float32Array(a);
+    for (let e = 0; e < n; e++) {
+      for (let j = 0; j < a; j++) row[j] = actions[e * a + j] as number;
+      this.addTransition(from[e] as number, to[e] as number, row);
+    }
+  }
+
+  private edgesOf(i: number): Map<number, LandmarkTransition> {
+    let edges = this.out[i];
+    if (!edges) {
+      edges = new Map();
+      this.out[i] = edges;
+    }
+    return edges;
   }
 
   /** The landmarks as one `[size, dim]` row-major array (a copy), e.g. to save them. */

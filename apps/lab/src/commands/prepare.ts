@@ -39,7 +39,8 @@ export const command = defineCommand({
       "eval loads them and stops, naming this command, when they are missing or were made from other settings.",
       "A finished run's model is immutable: --set takes agent.* paths only (train a new run to change the rest).",
       "Needs a prepare: agent.guardrails.hazard.{epochs,samples,margin} and agent.landmarks.{samples,radius,",
-      "capacity}; the hazard guardrail's mode and threshold are read when planning (hjepa eval --set is enough).",
+      "capacity,transitions,window}; the hazard guardrail's mode and threshold are read when planning (hjepa",
+      "eval --set is enough).",
     ],
     examples: [
       "hjepa prepare runs/2026-12-01-four-rooms-hazard-1a2b3c4",
@@ -90,7 +91,10 @@ async function prepare(runDir: string, sets: string[]): Promise<void> {
       console.log(
         `hazard classifier: ${hazard.windows} windows (${hazard.hazards} hazards), training accuracy ${hazard.accuracy.toFixed(3)}`,
       );
-    if (landmarks) console.log(`landmarks: ${landmarks.size} at radius ${landmarks.radius.toPrecision(3)}`);
+    if (landmarks) {
+      const moves = landmarks.transitions > 0 ? `, ${landmarks.transitions} observed moves between them` : "";
+      console.log(`landmarks: ${landmarks.size} at radius ${landmarks.radius.toPrecision(3)}${moves}`);
+    }
     if (!hazard && !landmarks)
       console.log("the agent asks for no learned part (no hazard guardrail, no landmarks)");
     if (sets.length > 0 && JSON.stringify(raw.agent) !== JSON.stringify(config.agent)) {

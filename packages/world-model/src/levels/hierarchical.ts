@@ -44,6 +44,11 @@ class PrimitiveLevel implements WorldModelLevel {
     return this.model.predict(s, a);
   }
 
+  encodeActions(primitive: tf.Tensor3D): tf.Tensor2D {
+    checkChunk(this, primitive);
+    return tf.reshape(primitive, [primitive.shape[0], primitive.shape[2]]);
+  }
+
   rollout(s0: tf.Tensor2D, actions: tf.Tensor3D, z?: tf.Tensor3D): tf.Tensor3D {
     checkLatent(this, z, actions.shape.slice(0, 2));
     return this.model.rollout(s0, actions);
@@ -90,10 +95,23 @@ class MacroLevel implements WorldModelLevel {
     return this.model.predict(s, a);
   }
 
+  encodeActions(primitive: tf.Tensor3D): tf.Tensor2D {
+    checkChunk(this, primitive);
+    return this.model.encodeMacro(primitive);
+  }
+
   rollout(s0: tf.Tensor2D, actions: tf.Tensor3D, z?: tf.Tensor3D): tf.Tensor3D {
     checkLatent(this, z, actions.shape.slice(0, 2));
     return this.model.rollout(s0, actions);
   }
+}
+
+/** `encodeActions` takes exactly one macro-step of primitive actions: `[N, stride, k]`. */
+function checkChunk(level: WorldModelLevel, primitive: tf.Tensor3D): void {
+  if (primitive.shape[1] !== level.stride)
+    throw new Error(
+      `level ${level.level}: encodeActions takes ${level.stride} primitive actions per row, got ${primitive.shape[1]}`,
+    );
 }
 
 /**
