@@ -41,6 +41,10 @@ const COMMANDS: Record<string, { summary: string; load: Loader }> = {
     summary: "evaluate a trained run's agent on a task set (success, SPL, violations, ms/decision)",
     load: () => import("./commands/eval.ts"),
   },
+  report: {
+    summary: "re-render an evaluation's plots and index.html",
+    load: () => import("./commands/report.ts"),
+  },
   bench: {
     summary:
       "benchmarks: start-up, env steps/s, data collection, matmul GFLOP/s, training ms/step, 3-level training time",

@@ -25,7 +25,7 @@ export const command = defineCommand({
         type: "string",
         value: "NAME",
         default: "the run's agent.planner",
-        help: "planner: cem, mppi, gradient, categorical-cem, beam, graph",
+        help: "planner: cem, mppi, gradient, categorical-cem, beam, graph, landmark-graph",
       },
       set: {
         type: "string",
@@ -41,7 +41,12 @@ export const command = defineCommand({
       },
       workers: { type: "string", value: "N", default: "one per core, up to 4", help: "worker processes" },
       limit: { type: "string", value: "N", help: "evaluate only the first N tasks" },
-      pictures: { type: "string", value: "N", default: "3", help: "episode pictures to draw" },
+      pictures: {
+        type: "string",
+        value: "N",
+        default: "3",
+        help: "episodes to draw on the map (SVG, in index.html with the summary and plots)",
+      },
     },
     notes: [
       "Ctrl-C stops the evaluation and its workers within seconds; nothing is written for a stopped one.",
@@ -74,7 +79,7 @@ async function evalRun(values: {
     throw new InputError(
       `--name must be a plain folder name of letters, digits, . _ - (got "${values.name}")`,
     );
-  const req = { runDir, tasksPath, planner: values.planner, overrides: values.set ?? [], limit };
+  const req = { runDir, tasksPath, planner: values.planner, overrides: values.set ?? [], limit, pictures };
 
   // Everything the user gave is checked before anything is announced, loaded or written.
   const { checkEval, defaultWorkers, drawEpisodes, evaluate, stopWorkers, writeResults } = await import(
@@ -122,7 +127,7 @@ async function evalRun(values: {
     outcome.model.dispose();
     const { formatTable } = await import("../eval/report.ts");
     console.log(formatTable(outcome.summaries));
-    console.log(`results: ${file}${pics.length ? `; pictures: ${pics.length} in ${dir}` : ""}`);
+    console.log(`results: ${file}; report: ${pics.at(-1)}`);
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);

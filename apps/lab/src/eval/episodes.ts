@@ -30,9 +30,30 @@ export interface EpisodeRecord {
   trajectory: number[][];
   /** The first plan's imagined representations ([H, d]) — decoded to positions for pictures. */
   firstPlan: number[] | null;
+  /** The task's start and goal (true states). Absent in results.json files written before they were kept. */
+  start?: number[];
+  goal?: number[];
+  /**
+   * The subgoals handed down during the episode, each time one changed (not the goal itself when a level hands
+   * the goal down), for pictures. Kept only for the episodes that get pictures (`runTasks`' `keepSubgoals`).
+   */
+  subgoals?: SubgoalRecord[];
 }
 
-/** Runs the given tasks with the run's model and the config's agent; deterministic per task index. */
+/** A subgoal one level (or the oracle, level 0) handed to the level below at an env step. */
+export interface SubgoalRecord {
+  step: number;
+  /** The level whose plan made it; 0 for the oracle arm's subgoals (the env's exact shortest path). */
+  from: number;
+  to: number;
+  /** The subgoal in the representation the level below plans in (`[dim]`). */
+  representation: number[];
+}
+
+/**
+ * Runs the given tasks with the run's model and the config's agent; deterministic per task index. Episodes of
+ * task indices below `keepSubgoals` (the ones eval draws) keep their subgoals.
+ */
 export function runTasks(
   config: ExperimentConfig,
   model: WorldModel,
@@ -40,6 +61,7 @@ export function runTasks(
   indices: readonly number[],
   extras: AgentExtras,
   onEpisode?: (r: EpisodeRecord) => void,
+  keepSubgoals = 0,
 ): EpisodeRecord[] {
   // The agent's step budget is the episode's: the env's registered time limit must not cut it short.
   const { env, core } = makeRunEnv(config, {}, config.agent.maxSteps);
@@ -82,6 +104,9 @@ export function runTasks(
       levels: levelTotals(r.decisions),
       trajectory: r.trajectory,
       firstPlan: r.firstPlan ? Array.from(r.firstPlan.predicted) : null,
+      start: [...task.start],
+      goal: [...task.goal],
+      ...(i < keepSubgoals ? { subgoals: subgoalTrail(r.decisions) } : {}),
     };
     out.push(record);
     onEpisode?.(record);
@@ -103,6 +128,24 @@ function levelTotals(decisions: readonly Decision[]): EpisodeRecord["levels"] {
     }
   }
   return [...byLevel.values()].sort((a, b) => b.level - a.level);
+}
+
+/** The subgoals of an episode's decisions, each kept when it differs from the last one between the same levels. */
+function subgoalTrail(decisions: readonly Decision[]): SubgoalRecord[] {
+  const out: SubgoalRecord[] = [];
+  const last = new Map<string, Float32Array>();
+  for (const d of decisions) {
+    for (const g of d.subgoals) {
+      if (g.source === "goal") continue;
+      const key = `${g.from}>${g.to}`;
+      const prev = last.get(key);
+      if (prev && prev.length === g.representation.length && prev.every((v, k) => v === g.representation[k]))
+        continue;
+      last.set(key, g.representation);
+      out.push({ step: d.step, from: g.from, to: g.to, representation: Array.from(g.representation) });
+    }
+  }
+  return out;
 }
 
 /** Euclidean length of a path over its first two coordinates (position; KeyDoor's key flag is ignored). */

@@ -2,7 +2,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { checkAgentExtras, fullExperimentSchema, loadAgentExtras } from "@hjepa/configurator";
-import { drawTrajectoryPicture, loadTaskSet, savePng, type TaskSet } from "@hjepa/envs";
+import { loadTaskSet, type TaskSet } from "@hjepa/envs";
 import { deserializeError, type SerializedError, serializeError } from "@hjepa/errors";
 import {
   applyOverrides,
@@ -28,6 +28,8 @@ export interface EvalRequest {
   overrides: string[];
   /** Only the first N tasks (all when absent). */
   limit?: number;
+  /** Episodes of the first N tasks keep their subgoals, for pictures (none when absent). */
+  pictures?: number;
 }
 
 export interface EvalOutcome {
@@ -83,7 +85,7 @@ export async function evaluate(
   let records: EpisodeRecord[];
   if (workers === 1) {
     const extras = await loadAgentExtras(req.runDir, config);
-    records = runTasks(config, model, set, indices, extras, opts.onEpisode);
+    records = runTasks(config, model, set, indices, extras, opts.onEpisode, req.pictures ?? 0);
     extras.hazard?.dispose();
   } else {
     const shards = Array.from({ length: workers }, (_, w) => indices.filter((i) => i % workers === w));
@@ -148,8 +150,14 @@ export async function evalWorker(): Promise<void> {
     const { model, config } = await prepareEval(msg.req);
     const set = loadTaskSet(msg.req.tasksPath);
     const extras = await loadAgentExtras(msg.req.runDir, config);
-    runTasks(config, model, set, msg.indices, extras, (record) =>
-      process.send?.({ type: "episode", record }),
+    runTasks(
+      config,
+      model,
+      set,
+      msg.indices,
+      extras,
+      (record) => process.send?.({ type: "episode", record }),
+      msg.req.pictures ?? 0,
     );
     extras.hazard?.dispose();
     process.send?.({ type: "done" });
@@ -160,15 +168,19 @@ export async function evalWorker(): Promise<void> {
 }
 
 /**
- * Pictures of the first `count` episodes: the path taken, the goal, and the first plan's imagined states decoded
- * to positions by a linear probe (representation -> true state) fitted on the run's dataset.
+ * The report of an evaluation, written after results.json: the first `count` episodes on the map (SVG, with the
+ * first plan and each level's subgoals decoded to positions by a linear probe, representation -> true state,
+ * fitted on the run's dataset), saved as trajectories.json for `hjepa report`; success and SPL by bin; and
+ * index.html with the summary table and every plot. Returns the files written, index.html last.
  */
 export async function drawEpisodes(
   outcome: EvalOutcome & { model: HierarchicalWorldModel },
   dir: string,
   count: number,
 ): Promise<string[]> {
-  if (count <= 0 || outcome.records.length === 0) return [];
+  const { episodePictures, writeEpisodePictures, writeEvalReport } = await import("./evalReport.ts");
+  const { mapViewOf } = await import("./mapView.ts");
+  if (count <= 0 || outcome.records.length === 0) return (await writeEvalReport(dir)).files;
   const { config, model } = outcome;
   const root = findRepoRoot(process.env.INIT_CWD ?? process.cwd());
   const { data } = await prepareData(config, { root });
@@ -177,25 +189,23 @@ export async function drawEpisodes(
   const sd = data.dataset.stateDim;
   const probe = fitLinearProbe(data.encodeFrames(model, w), w.states, w.batch, d, sd);
   const { core } = makeRunEnv(config);
-  const files: string[] = [];
-  for (const r of outcome.records.slice(0, count)) {
-    const plan = r.firstPlan ? probe.predict(r.firstPlan, r.firstPlan.length / d) : null;
-    const subgoals = plan
-      ? Array.from({ length: plan.length / sd }, (_, i) => Array.from(plan.subarray(i * sd, (i + 1) * sd)))
-      : [];
-    const task = outcome.set.tasks.find((t) => t.id === r.id);
-    const frame = drawTrajectoryPicture(core, {
-      trajectory: r.trajectory,
-      start: task?.start,
-      goal: task?.goal,
-      subgoals,
-      scale: 2,
-    });
-    const file = join(dir, `episode-${r.id}${r.success ? "" : "-failed"}.png`);
-    savePng(file, frame);
-    files.push(file);
-  }
-  return files;
+  const decoder = {
+    name: "a linear probe (level-1 representation -> true state) fitted on the run's dataset",
+    dim: d,
+    decode: (rows: readonly number[], n: number) => {
+      const flat = probe.predict(rows, n);
+      return Array.from({ length: n }, (_, i) => Array.from(flat.subarray(i * sd, (i + 1) * sd)));
+    },
+  };
+  const pictures = episodePictures(
+    outcome.set.envId ?? config.env.id,
+    outcome.records,
+    mapViewOf(core),
+    count,
+    decoder,
+  );
+  const file = writeEpisodePictures(dir, pictures);
+  return [file, ...(await writeEvalReport(dir, { pictures })).files];
 }
 
 /** Writes results.json (config, per-episode records, per-bin summaries) atomically. */

@@ -41,9 +41,9 @@ export function summarize(records: readonly EpisodeRecord[]): BinSummary[] {
   });
 }
 
-/** The summary as an aligned text table. */
-export function formatTable(summaries: readonly BinSummary[]): string {
-  const header = [
+/** The summary as table cells: a header and one row per bin (shared by the text table and index.html). */
+export function summaryTable(summaries: readonly BinSummary[]): { columns: string[]; rows: string[][] } {
+  const columns = [
     "bin",
     "n",
     "success",
@@ -65,6 +65,12 @@ export function formatTable(summaries: readonly BinSummary[]): string {
     s.predictorCallsPerDecision.toFixed(0),
     s.meanSteps.toFixed(1),
   ]);
+  return { columns, rows };
+}
+
+/** The summary as an aligned text table. */
+export function formatTable(summaries: readonly BinSummary[]): string {
+  const { columns: header, rows } = summaryTable(summaries);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (cells: string[]) =>
     cells

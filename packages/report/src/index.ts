@@ -1,0 +1,10 @@
+export * from "./binPlots.ts";
+export * from "./comparisonReport.ts";
+export * from "./curvePlots.ts";
+export * from "./escape.ts";
+export * from "./indexHtml.ts";
+export * from "./markdown.ts";
+export { ARM_COLORS, armColor, type RenderOptions, renderVegaLite, THEME } from "./render.ts";
+export { textWidth } from "./textWidth.ts";
+export * from "./trajectoryPlot.ts";
+export * from "./writeFiles.ts";
