@@ -1,7 +1,9 @@
 import type { AgentParts } from "@hjepa/agent";
 import type { BuildAgentOptions } from "@hjepa/configurator";
 import type { PointMazeEnv } from "@hjepa/envs";
+import { Landmarks } from "@hjepa/memory";
 import { tf } from "@hjepa/tensor";
+import type { Env, Rng } from "gymnasium-js";
 
 // Test helpers for hierarchy.test.ts: hand-written exact world models of a PointMaze env in state mode (no
 // training), so that what the hierarchical agent does is down to the agent, not to a learned model's errors.
@@ -196,4 +198,48 @@ function exactLevel(
       }),
   };
   return self;
+}
+
+/**
+ * The experience graph of `episodes` random-action rollouts of `steps` env steps in `env` (each action held for
+ * 1-8 steps, uniform in the box; random starts from the env's reset), as `hjepa prepare` builds it from a
+ * dataset: every visited state's representation, deduplicated at half the median one-step move, and the moves
+ * between landmarks with their actions. Real experience: it never passes through a wall.
+ */
+export function experienceLandmarks(
+  env: Env<unknown, unknown>,
+  episodes: number,
+  steps: number,
+  rng: Rng,
+): Landmarks {
+  const reps: number[][] = [];
+  const actions: number[][] = [];
+  const breaks = new Set<number>();
+  for (let e = 0; e < episodes; e++) {
+    let { obs } = env.reset({ seed: rng.int(0, 2 ** 31 - 1) });
+    let action = [0, 0];
+    for (let t = 0; t < steps; t++) {
+      if (t === 0 || rng.float() < 0.25) action = [rng.uniform(-1, 1), rng.uniform(-1, 1)];
+      reps.push(Array.from(obs as ArrayLike<number>));
+      actions.push(action);
+      obs = env.step(Float32Array.from(action)).obs;
+    }
+    reps.push(Array.from(obs as ArrayLike<number>));
+    actions.push([0, 0]);
+    breaks.add(reps.length - 1);
+  }
+  const moves = reps.slice(1).map((r, i) => Math.hypot(...r.map((v, j) => v - (reps[i]?.[j] as number))));
+  const moved = moves.filter((m) => m > 1e-6).sort((a, b) => a - b);
+  const landmarks = Landmarks.fromRepresentations(
+    reps.flat(),
+    2,
+    0.5 * (moved[moved.length >> 1] as number),
+    8192,
+  );
+  const at = reps.map((r) => landmarks.nearest(r).index);
+  for (let i = 0; i + 1 < reps.length; i++) {
+    if (breaks.has(i) || at[i] === at[i + 1]) continue;
+    landmarks.addTransition(at[i] as number, at[i + 1] as number, actions[i] as number[]);
+  }
+  return landmarks;
 }

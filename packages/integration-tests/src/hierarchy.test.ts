@@ -2,7 +2,10 @@
  * The hierarchical agent end to end on PointMaze FourRooms with exact, hand-written world models (no training;
  * see exactPointMaze.ts): a two-level agent reaches a goal two rooms away that the flat agent misses at the same
  * compute per env step, every level's predictor calls are charged, the oracle-subgoal arm follows the shortest
- * path, and a hazard guardrail keeps level 2's macro-steps out of a hazard. Then the configurator's level rules.
+ * path, and a hazard guardrail keeps level 2's macro-steps out of a hazard; with landmark-graph at level 2 on the
+ * experience graph of random rollouts, goals across three rooms of NineRooms are reached at no more compute than
+ * flat planning, which misses them, and FourRoomsHazard's hazards are never entered. Then the configurator's
+ * level rules.
  */
 import type { AgentParts, EpisodeResult, LevelParts } from "@hjepa/agent";
 import { runEpisode } from "@hjepa/agent";
@@ -21,6 +24,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import {
   countingModel,
   exactPointMazeModel,
+  experienceLandmarks,
   flatModel,
   hazardClassifier,
   inHazard,
@@ -351,6 +355,91 @@ describe("guardrails at level 2", () => {
       return Math.hypot(x - (goal[0] as number), y - (goal[1] as number));
     };
     expect(distance(guarded.plan.predicted)).toBeGreaterThan(distance(free.plan.predicted));
+    env.close();
+  });
+});
+
+describe("landmark-graph at level 2 (the experience graph of random rollouts)", () => {
+  /** Level 2 plans on the experience graph; level 1 is the flat agent's planner with the same budget. */
+  const onGraph = (extra: object = {}) =>
+    agentSchema.parse({
+      planner: "mppi",
+      horizon: 8,
+      budget: BUDGET,
+      levels: [
+        {
+          level: 2,
+          planner: "landmark-graph",
+          plannerOptions: { waypoints: "straight", tolerance: 3 },
+          horizon: 8,
+          budget: 1,
+          replanEvery: 4,
+        },
+      ],
+      ...extra,
+    });
+
+  it("reaches goals across three rooms of NineRooms that flat planning at the same compute misses", () => {
+    const { env, core } = pointMaze("hjepa/NineRooms-v0");
+    const model = exactPointMazeModel(core, { stride: 4, costPerCall: LEVEL_2_COST });
+    const landmarks = experienceLandmarks(env, 300, 100, new Rng(7));
+    const actionSpace = env.actionSpace as Box;
+    const parts = buildAgent({ model, agent: onGraph(), actionSpace, landmarks });
+    const flat = buildAgent({
+      model: flatModel(model),
+      agent: agentSchema.parse({ planner: "mppi", horizon: 16, budget: BUDGET }),
+      actionSpace,
+    });
+    // Corner room to the opposite corner room, both ways round: the straight lines cross walls between doors.
+    const tasks = [
+      { start: [1.5, 1.5], goal: [16.5, 16.5] },
+      { start: [16.5, 1.5], goal: [1.5, 16.5] },
+      { start: [16.5, 16.5], goal: [1.5, 1.5] },
+    ];
+    let flatReached = 0;
+    for (const [i, task] of tasks.entries()) {
+      expect(core.oracle().distance(task.start, task.goal)).toBeGreaterThan(14);
+      const episode = { ...task, seed: 0, maxSteps: 200 };
+      const hier = runEpisode(env, core, parts, { ...episode, rng: new Rng(i) });
+      expect(hier.success, `task ${i}`).toBe(true);
+      // Level 2 calls no predictor: all the compute is level 1's, no more than the flat agent's.
+      const levelTwo = hier.decisions.flatMap((d) => d.levels.filter((l) => l.level === 2));
+      expect(levelTwo.some((l) => l.replanned)).toBe(true);
+      expect(levelTwo.every((l) => l.costUnits === 0 && l.predictorCalls === 0)).toBe(true);
+      expect(unitsPerStep(hier)).toBeLessThanOrEqual(BUDGET);
+      const alone = runEpisode(env, core, flat, { ...episode, rng: new Rng(i) });
+      if (alone.success) flatReached += 1;
+      expect(unitsPerStep(alone)).toBeLessThanOrEqual(BUDGET);
+    }
+    expect(flatReached).toBe(0);
+    env.close();
+  });
+
+  it("with the hazard constraint at both levels, never enters a hazard of FourRoomsHazard", () => {
+    const { env, core } = pointMaze("hjepa/FourRoomsHazard-v0");
+    const model = exactPointMazeModel(core, { stride: 4, costPerCall: LEVEL_2_COST });
+    const landmarks = experienceLandmarks(env, 200, 100, new Rng(8));
+    const agent = onGraph({ guardrails: { hazard: { mode: "constraint", threshold: 0.5 } } });
+    const parts = buildAgent({
+      model,
+      agent,
+      actionSpace: env.actionSpace as Box,
+      landmarks,
+      hazard: hazardClassifier(core),
+    });
+    // Corner to opposite corner: the straight lines pass through the hazards of both rooms they cross.
+    for (const [i, task] of [
+      { start: [1.5, 1.5], goal: [11.5, 11.5] },
+      { start: [11.5, 1.5], goal: [1.5, 11.5] },
+    ].entries()) {
+      const run = runEpisode(env, core, parts, { ...task, seed: 0, maxSteps: 150, rng: new Rng(i) });
+      expect(run.success, `task ${i}`).toBe(true);
+      expect(run.violations, `task ${i}`).toBe(0);
+      for (const p of run.trajectory)
+        expect(inHazard(core, [(p[0] as number) / core.map.cols, (p[1] as number) / core.map.rows])).toBe(
+          false,
+        );
+    }
     env.close();
   });
 });
