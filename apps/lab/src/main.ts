@@ -42,8 +42,12 @@ const COMMANDS: Record<string, { summary: string; load: Loader }> = {
     load: () => import("./commands/eval.ts"),
   },
   report: {
-    summary: "re-render an evaluation's plots and index.html",
+    summary: "re-render the plots and index.html of an evaluation or a comparison",
     load: () => import("./commands/report.ts"),
+  },
+  compare: {
+    summary: "train what a comparison needs and evaluate its arms (table, intervals, report)",
+    load: () => import("./commands/compare.ts"),
   },
   bench: {
     summary:
@@ -55,7 +59,7 @@ const COMMANDS: Record<string, { summary: string; load: Loader }> = {
     load: () => import("./commands/doctor.ts"),
   },
   start: {
-    summary: "the main job: list environments and render one",
+    summary: "the quickstart: train a small world model and compare flat against 2-level planning",
     load: () => import("./commands/start.ts"),
   },
 };
@@ -91,6 +95,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`hjepa ${version()} (node ${process.version})\n`);
     return 0;
   }
+  if (name === "job-worker") return (await import("./jobs/worker.ts")).jobWorker().then(() => 0);
   if (name === "eval-worker") {
     const { evalWorker } = await import("./eval/evaluate.ts");
     await evalWorker();

@@ -1,10 +1,12 @@
 export * from "./agentSchema.ts";
 export * from "./atomicWrite.ts";
+export * from "./comparisonSchema.ts";
 export * from "./config.ts";
 export * from "./hashes.ts";
 export * from "./manifest.ts";
 export * from "./migrate.ts";
 export * from "./overrides.ts";
+export * from "./paired.ts";
 export * from "./runFolder.ts";
 export * from "./schema.ts";
 export { type ComponentConfig, componentSchema } from "./schemaParts.ts";

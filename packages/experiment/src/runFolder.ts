@@ -166,7 +166,8 @@ export class RunFolder {
   }
 }
 
-function slug(name: string): string {
+/** A name as a folder-name part: lower case, runs of other characters as one "-" ("run" when nothing is left). */
+export function slug(name: string): string {
   return (
     name
       .toLowerCase()

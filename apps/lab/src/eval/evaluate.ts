@@ -2,6 +2,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { checkAgentExtras, fullExperimentSchema, loadAgentExtras } from "@hjepa/configurator";
+import type { WorldModel } from "@hjepa/contracts";
 import { loadTaskSet, type TaskSet } from "@hjepa/envs";
 import { deserializeError, type SerializedError, serializeError } from "@hjepa/errors";
 import {
@@ -168,6 +169,31 @@ export async function evalWorker(): Promise<void> {
 }
 
 /**
+ * Decodes level-1 representations (plans, subgoals) to true states for pictures: a linear probe fitted on 2048
+ * frames of the run's dataset drawn with `rng`.
+ */
+export async function probeDecoder(
+  config: ExperimentConfig,
+  model: WorldModel,
+  root: string,
+  rng: Rng,
+): Promise<{ name: string; dim: number; decode: (rows: readonly number[], n: number) => number[][] }> {
+  const { data } = await prepareData(config, { root });
+  const w = data.sampleArrays(2048, 1, rng, "train");
+  const d = model.levels[0].dim;
+  const sd = data.dataset.stateDim;
+  const probe = fitLinearProbe(data.encodeFrames(model, w), w.states, w.batch, d, sd);
+  return {
+    name: "a linear probe (level-1 representation -> true state) fitted on the run's dataset",
+    dim: d,
+    decode: (rows, n) => {
+      const flat = probe.predict(rows, n);
+      return Array.from({ length: n }, (_, i) => Array.from(flat.subarray(i * sd, (i + 1) * sd)));
+    },
+  };
+}
+
+/**
  * The report of an evaluation, written after results.json: the first `count` episodes on the map (SVG, with the
  * first plan and each level's subgoals decoded to positions by a linear probe, representation -> true state,
  * fitted on the run's dataset), saved as trajectories.json for `hjepa report`; success and SPL by bin; and
@@ -183,20 +209,8 @@ export async function drawEpisodes(
   if (count <= 0 || outcome.records.length === 0) return (await writeEvalReport(dir)).files;
   const { config, model } = outcome;
   const root = findRepoRoot(process.env.INIT_CWD ?? process.cwd());
-  const { data } = await prepareData(config, { root });
-  const w = data.sampleArrays(2048, 1, new Rng(config.seed + 13), "train");
-  const d = model.levels[0].dim;
-  const sd = data.dataset.stateDim;
-  const probe = fitLinearProbe(data.encodeFrames(model, w), w.states, w.batch, d, sd);
+  const decoder = await probeDecoder(config, model, root, new Rng(config.seed + 13));
   const { core } = makeRunEnv(config);
-  const decoder = {
-    name: "a linear probe (level-1 representation -> true state) fitted on the run's dataset",
-    dim: d,
-    decode: (rows: readonly number[], n: number) => {
-      const flat = probe.predict(rows, n);
-      return Array.from({ length: n }, (_, i) => Array.from(flat.subarray(i * sd, (i + 1) * sd)));
-    },
-  };
   const pictures = episodePictures(
     outcome.set.envId ?? config.env.id,
     outcome.records,

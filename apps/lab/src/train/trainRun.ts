@@ -40,17 +40,21 @@ const MANIFEST_STATUS = {
   diverged: "failed",
 } as const;
 
+/** Steps done of one level's training (a job runner's progress, beside the bar). */
+export type LevelProgress = (p: { level: number; step: number; steps: number }) => void;
+
 export async function trainRun(
   run: RunFolder,
   config: ExperimentConfig,
   data: WorldModelData,
   resume: boolean,
   signal: AbortSignal,
+  onLevelProgress?: LevelProgress,
 ): Promise<void> {
   const trained: UpperLevelModel[] = [];
   let levelOneModel: JepaWorldModel | null = null;
   try {
-    const one = await trainLevelOne(run, config, data, resume, signal);
+    const one = await trainLevelOne(run, config, data, resume, signal, onLevelProgress);
     levelOneModel = one.model;
     let status: Status = one.status;
     let message = one.message;
@@ -58,7 +62,17 @@ export async function trainRun(
     for (const [i, cfg] of upperLevels(config).entries()) {
       if (status !== "finished" && status !== "alreadyFinished") break;
       const level = i + 2;
-      const result = await trainUpper(run, config, data, resume, signal, below, level, cfg.train.steps);
+      const result = await trainUpper(
+        run,
+        config,
+        data,
+        resume,
+        signal,
+        below,
+        level,
+        cfg.train.steps,
+        onLevelProgress,
+      );
       trained.push(result.model);
       below = result.model;
       status = result.status;
@@ -168,6 +182,7 @@ async function trainLevelOne(
   data: WorldModelData,
   resume: boolean,
   signal: AbortSignal,
+  onLevelProgress?: LevelProgress,
 ): Promise<{ model: JepaWorldModel; status: Status; message: string }> {
   const diagnostics = new Diagnostics(data, config.diagnostics, config.seed + 1);
   const levels = config.world.levels.length;
@@ -194,6 +209,7 @@ async function trainLevelOne(
       if (firstReport) bar.startFrom(p.step - 1);
       firstReport = false;
       const l = p.loss;
+      onLevelProgress?.({ level: 1, step: p.step, steps: levelOne(config).train.steps });
       bar.update(
         p.step,
         `loss ${fmt(l.total)} pred ${fmt(l.prediction)} var ${fmt(l.variance)} cov ${fmt(l.covariance)}${lastDiag ? ` | ${lastDiag}` : ""}`,
@@ -214,6 +230,7 @@ async function trainUpper(
   below: LevelBelow,
   level: number,
   steps: number,
+  onLevelProgress?: LevelProgress,
 ) {
   const bar = new ProgressBar({
     label: `level ${level}/${config.world.levels.length}`,
@@ -251,6 +268,7 @@ async function trainUpper(
       firstReport = false;
       // Under joint training `total` is the joint objective; level 1's own loss is shown beside it.
       const below = p.loss["level-1/total"];
+      onLevelProgress?.({ level, step: p.step, steps });
       bar.update(
         p.step,
         `loss ${fmt(p.loss.total)} pred ${fmt(p.loss.prediction)}${below === undefined ? "" : ` L1 ${fmt(below)}`}` +
