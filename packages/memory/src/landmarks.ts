@@ -6,6 +6,8 @@ export interface LandmarkTransition {
   action: Float32Array;
 }
 
+const NONE: readonly LandmarkTransition[] = [];
+
 /**
  * Landmarks: a set of representations of states the agent has actually observed (from its training data or
  * its own experience), at least `radius` apart. Graph planners snap imagined states to the nearest landmark,
@@ -19,8 +21,11 @@ export class Landmarks {
   private readonly data: Float32Array;
   private count = 0;
   private spacingCache = -1;
-  /** Per landmark, its observed outgoing transitions (one per target landmark, the first action seen). */
-  private readonly out: Map<number, LandmarkTransition>[] = [];
+  /**
+   * Per landmark, its observed outgoing transitions (one per target landmark, the first action seen), as arrays
+   * that planners read in their inner loops without a copy.
+   */
+  private readonly out: LandmarkTransition[][] = [];
   /** Size of a primitive action in the transitions (0 until the first is recorded). */
   private actionDim = 0;
   private transitionCount = 0;
@@ -95,14 +100,14 @@ export class Landmarks {
         `Landmarks.addTransition: action has ${action.length} numbers, expected ${this.actionDim}`,
       );
     const edges = this.edgesOf(from);
-    if (edges.has(to)) return;
-    edges.set(to, { to, action: Float32Array.from(action) });
+    if (edges.some((t) => t.to === to)) return;
+    edges.push({ to, action: Float32Array.from(action) });
     this.transitionCount += 1;
   }
 
   /** The observed transitions out of landmark `i`, in the order they were first seen. */
   transitionsFrom(i: number): readonly LandmarkTransition[] {
-    return [...(this.out[i]?.values() ?? [])];
+    return this.out[i] ?? NONE;
   }
 
   /** How many distinct transitions are recorded. */
@@ -126,7 +131,7 @@ export class Landmarks {
     const actions = new Float32Array(n * this.actionDim);
     let e = 0;
     for (let i = 0; i < this.count; i++) {
-      for (const t of this.out[i]?.values() ?? []) {
+      for (const t of this.out[i] ?? NONE) {
         from[e] = i;
         to[e] = t.to;
         actions.set(t.action, e * this.actionDim);
@@ -149,10 +154,10 @@ export class Landmarks {
     }
   }
 
-  private edgesOf(i: number): Map<number, LandmarkTransition> {
+  private edgesOf(i: number): LandmarkTransition[] {
     let edges = this.out[i];
     if (!edges) {
-      edges = new Map();
+      edges = [];
       this.out[i] = edges;
     }
     return edges;

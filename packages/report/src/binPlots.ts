@@ -154,20 +154,30 @@ function groupedBars(opts: {
   } as TopLevelSpec;
 }
 
+/** The arms and bins of a plot in the input's order, or in first-seen order of the rows. */
+function armsAndBins(
+  input: { arms?: readonly string[]; bins?: readonly string[] },
+  rows: readonly { arm: string; bin: string }[],
+): { arms: string[]; bins: string[] } {
+  return {
+    arms: orderOf(
+      input.arms,
+      rows.map((r) => r.arm),
+    ),
+    bins: orderOf(
+      input.bins,
+      rows.map((r) => r.bin),
+    ),
+  };
+}
+
 /**
  * Success rate by distance bin, one bar per arm, with its 95% interval as an error bar and
  * "successes/episodes" above it; per-seed rates as dots when given. The value axis is 0-100%.
  */
 export function successByBinSpec(input: SuccessByBinInput): TopLevelSpec {
   const rows = nonEmpty(input.rows, "success by bin");
-  const arms = orderOf(
-    input.arms,
-    rows.map((r) => r.arm),
-  );
-  const bins = orderOf(
-    input.bins,
-    rows.map((r) => r.bin),
-  );
+  const { arms, bins } = armsAndBins(input, rows);
   const bars: BarRow[] = rows.map((r, i) => {
     const where = `success by bin: rows[${i}]`;
     const value = rate(finite(r.successes, `${where}.successes`), finite(r.episodes, `${where}.episodes`));
@@ -196,14 +206,7 @@ export function successByBinSpec(input: SuccessByBinInput): TopLevelSpec {
 /** SPL by distance bin, one bar per arm, with its interval when given and its value above. The axis is 0-1. */
 export function splByBinSpec(input: SplByBinInput): TopLevelSpec {
   const rows = nonEmpty(input.rows, "SPL by bin");
-  const arms = orderOf(
-    input.arms,
-    rows.map((r) => r.arm),
-  );
-  const bins = orderOf(
-    input.bins,
-    rows.map((r) => r.bin),
-  );
+  const { arms, bins } = armsAndBins(input, rows);
   const bars: BarRow[] = rows.map((r, i) => ({
     arm: r.arm,
     bin: r.bin,
