@@ -94,7 +94,7 @@ describe("fullExperimentSchema", () => {
 
     write({ encoder: { type: "transformer" } });
     expect(() => loadConfig(file, fullExperimentSchema)).toThrow(
-      `${file}: world.levels[0].model.encoder.type must be one of cnn, mlp (got "transformer")`,
+      `${file}: world.levels[0].model.encoder.type must be one of cnn, embedding, mlp (got "transformer")`,
     );
     write({ encoder: { type: "mlp", dims: 8 }, predictor: { hidden: [0] } });
     const bad = () => loadConfig(file, fullExperimentSchema);

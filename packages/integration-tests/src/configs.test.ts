@@ -44,7 +44,7 @@ describe("configs/experiments", () => {
         "world.levels[0].model.encoder.type=transformer",
       ]),
     ).toThrow(
-      /two-rooms\.json: world\.levels\[0\]\.model\.encoder\.type must be one of cnn, mlp \(got "transformer"\)/,
+      /two-rooms\.json: world\.levels\[0\]\.model\.encoder\.type must be one of cnn, embedding, mlp \(got "transformer"\)/,
     );
   });
 });

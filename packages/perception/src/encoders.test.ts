@@ -67,7 +67,7 @@ describe("encoders", () => {
   });
 
   it("parses encoder options with the registered schema: defaults filled, every problem at its field", () => {
-    expect(encoderRegistry.names()).toEqual(["cnn", "mlp"]);
+    expect(encoderRegistry.names()).toEqual(["cnn", "embedding", "mlp"]);
     expect(encoderRegistry.parse("mlp", { type: "mlp" })).toEqual({
       type: "mlp",
       hidden: [64, 64],
@@ -86,7 +86,7 @@ describe("encoders", () => {
   it("rejects an unknown encoder type and a malformed input shape with clear errors", () => {
     const unknown = () => makeEncoder({ type: "transformer" }, [2], new ParamStore(), new Rng(0));
     expect(unknown).toThrow(InputError);
-    expect(unknown).toThrow(/encoder\.type must be one of cnn, mlp \(got "transformer"\)/);
+    expect(unknown).toThrow(/encoder\.type must be one of cnn, embedding, mlp \(got "transformer"\)/);
     const cnnOnVectors = () =>
       makeEncoder({ type: "cnn", channels: [4], dim: 3 }, [64, 64], new ParamStore(), new Rng(0));
     expect(cnnOnVectors).toThrow(InputError);
