@@ -16,6 +16,8 @@ export interface FlagSpec {
 export interface PositionalSpec {
   name: string;
   help: string;
+  /** May be left out (only the last positionals can be). */
+  optional?: boolean;
 }
 
 /** What `hjepa COMMAND --help` prints and what the parser accepts: nothing else is valid input. */
@@ -119,8 +121,8 @@ export function parseCommand<S extends CommandSpec>(spec: S, argv: readonly stri
       : "it takes no positional arguments";
     throw new InputError(`unexpected argument "${stray}" (${takes}; ${see})`);
   }
-  if (positionals.length < expected.length) {
-    const missing = expected[positionals.length] as PositionalSpec;
+  const missing = expected[positionals.length];
+  if (missing !== undefined && !missing.optional) {
     throw new InputError(`missing ${missing.name} (${missing.help}; ${see})`);
   }
   for (const [name, flag] of Object.entries(spec.flags)) {
@@ -136,7 +138,10 @@ function describe(name: string, flag: FlagSpec): string {
 
 /** The usage line: positionals, then required flags, then optional ones in brackets. */
 export function usageLine(spec: CommandSpec): string {
-  const parts = [`hjepa ${spec.name}`, ...(spec.positionals ?? []).map((p) => p.name)];
+  const parts = [
+    `hjepa ${spec.name}`,
+    ...(spec.positionals ?? []).map((p) => (p.optional ? `[${p.name}]` : p.name)),
+  ];
   for (const [name, f] of Object.entries(spec.flags)) {
     const text = f.type === "boolean" ? `--${name}` : `--${name} ${f.value ?? "VALUE"}`;
     const shown = f.multiple ? `${text} ...` : text;

@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { deserializeError } from "@hjepa/errors";
 import type { Job } from "./job.ts";
 import { type JobEvent, JobFailedError, type JobRunner, JobsStopped } from "./runner.ts";
-import { readStoredResult, removeHalfWritten } from "./store.ts";
+import { readStoredResult, removeHalfWritten, removeJobTemps } from "./store.ts";
 import type { FromWorker, ToWorker } from "./worker.ts";
 
 /** The `hjepa` binary the workers run (`hjepa job-worker`). */
@@ -30,6 +30,11 @@ export interface LocalRunnerOptions {
   retries?: number;
   /** Extra environment variables for the workers. */
   env?: Record<string, string>;
+  /**
+   * `root` is shared with processes on other machines (the queue worker's store): a temp folder's pid means
+   * nothing here, so only the temp folders of a job about to run (or just killed) are removed, never the rest.
+   */
+  shared?: boolean;
 }
 
 interface Pending {
@@ -59,6 +64,7 @@ export class LocalJobRunner implements JobRunner {
   private readonly kinds: Record<string, string>;
   private readonly retries: number;
   private readonly env: Record<string, string>;
+  private readonly shared: boolean;
   private readonly queue: Pending[] = [];
   private readonly slots: Slot[] = [];
   private readonly inFlight = new Map<string, Promise<unknown>>();
@@ -73,8 +79,9 @@ export class LocalJobRunner implements JobRunner {
     this.kinds = opts.kinds ?? BUILTIN_KINDS;
     this.retries = opts.retries ?? 1;
     this.env = opts.env ?? {};
+    this.shared = opts.shared ?? false;
     mkdirSync(this.root, { recursive: true });
-    removeHalfWritten(this.root);
+    if (!this.shared) removeHalfWritten(this.root);
   }
 
   onEvent(listener: (e: JobEvent) => void): () => void {
@@ -108,6 +115,7 @@ export class LocalJobRunner implements JobRunner {
     this.stopped = true;
     for (const p of this.queue.splice(0)) p.reject(new JobsStopped(p.job));
     const exits = this.slots.map((slot) => exited(slot.child));
+    const killed = this.slots.flatMap((slot) => (slot.busy ? [slot.busy.job] : []));
     for (const slot of this.slots) {
       const busy = slot.busy;
       slot.busy = null;
@@ -117,7 +125,7 @@ export class LocalJobRunner implements JobRunner {
     await Promise.all(exits);
     this.slots.length = 0;
     // What the killed jobs had written: temp folders of processes now gone.
-    removeHalfWritten(this.root);
+    for (const job of killed) this.removeTemps(job);
   }
 
   async close(): Promise<void> {
@@ -127,6 +135,12 @@ export class LocalJobRunner implements JobRunner {
     for (const slot of this.slots) if (slot.child.connected) slot.child.disconnect();
     await Promise.all(exits);
     this.slots.length = 0;
+  }
+
+  /** The temp folders a killed job left (shared: that job's alone; else every dead process's). */
+  private removeTemps(job: Job): void {
+    if (this.shared) removeJobTemps(this.root, job.id);
+    else removeHalfWritten(this.root);
   }
 
   private emit(event: JobEvent): void {
@@ -143,6 +157,8 @@ export class LocalJobRunner implements JobRunner {
       }
       const next = this.queue.shift() as Pending;
       slot.busy = next;
+      // A job a queue hands to one worker at a time: any temp folder of it is a lost attempt's.
+      if (this.shared) removeJobTemps(this.root, next.job.id);
       this.emit({ type: "started", job: next.job, worker: slot.index, attempt: next.attempt });
       slot.child.send({ type: "job", job: next.job } satisfies ToWorker);
     }
@@ -202,7 +218,7 @@ export class LocalJobRunner implements JobRunner {
     if (busy.attempt <= this.retries) {
       this.emit({ type: "retrying", job: busy.job, reason, attempt: busy.attempt + 1 });
       // Whatever the dead worker wrote is a temp folder of a dead process: removed before the job runs again.
-      removeHalfWritten(this.root);
+      this.removeTemps(busy.job);
       const stored = readStoredResult(this.root, busy.job);
       if (stored !== null) busy.resolve(stored.result);
       else this.queue.unshift({ ...busy, attempt: busy.attempt + 1 });

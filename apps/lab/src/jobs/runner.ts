@@ -36,7 +36,8 @@ export interface JobRunner {
 export type JobEvent =
   /** The result was stored before: the job is not run. */
   | { type: "skipped"; job: Job; result: unknown }
-  | { type: "started"; job: Job; worker: number; attempt: number }
+  /** `where`: the worker's host and pid, when it runs on another machine (the queue runner). */
+  | { type: "started"; job: Job; worker: number; attempt: number; where?: string }
   /** Progress within the job, in its handler's units. */
   | { type: "progress"; job: Job; done: number; total: number; detail?: Record<string, number> }
   | { type: "finished"; job: Job; result: unknown; seconds: number }

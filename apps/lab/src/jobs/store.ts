@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { writeJsonAtomic } from "@hjepa/experiment/atomicWrite";
@@ -45,6 +45,19 @@ export function readStoredResult<R = unknown>(root: string, job: Job): StoredRes
 /** Removes the temp folders of jobs whose process is gone (killed mid-job); returns their names. */
 export function removeHalfWritten(root: string): string[] {
   return removeStaleTemps(root);
+}
+
+/**
+ * Removes every temp folder of job `id` but this process's own, whichever process or machine wrote it: for a
+ * store shared between machines, where a pid says nothing, called only when the job is known not to run
+ * elsewhere (a queue hands it to one worker at a time). Returns their names.
+ */
+export function removeJobTemps(root: string, id: string): string[] {
+  const mine = `.${id}.${process.pid}-`;
+  const names = existsSync(root) ? readdirSync(root) : [];
+  const stale = names.filter((n) => n.startsWith(`.${id}.`) && n.endsWith(".tmp") && !n.startsWith(mine));
+  for (const n of stale) rmSync(join(root, n), { recursive: true, force: true });
+  return stale;
 }
 
 /**
