@@ -33,7 +33,8 @@ export interface TrainJobResult {
 
 export async function run(spec: TrainJobSpec, ctx: JobContext): Promise<TrainJobResult> {
   const config = validateConfig(fullExperimentSchema, spec.config, `${spec.runDir} (train job)`);
-  await initTensors({ backend: config.backend });
+  // The manifest records the backend that runs (config.backend may be "auto"), as hjepa train's does.
+  const tensors = await initTensors({ backend: config.backend });
   const work = trainWork(config, !existsSync(datasetPath(config, spec.dataRoot)));
   const total = work.collect + work.levels.reduce((a, b) => a + b, 0);
   const { data } = await prepareData(config, {
@@ -70,7 +71,7 @@ export async function run(spec: TrainJobSpec, ctx: JobContext): Promise<TrainJob
       name: config.name,
       config,
       out: spec.runDir,
-      backend: config.backend,
+      backend: tensors.backend,
       seeds: { train: config.seed, data: config.data.seed },
     });
     run.updateManifest({ notes: ["trained by hjepa compare (a train job)"] });

@@ -1,0 +1,424 @@
+/**
+ * Every result number quoted in README.md and in the experiment configs' descriptions, with the hjepa commands
+ * that make it (scripts/reproduce-all runs them into its output folder) and how it is checked: each quoted text
+ * must still be in its file and equal the text made from the re-run's results; a comparison's README table must
+ * equal the re-run's table cell for cell, ms/decision aside (a time). Each step that first made a result in a
+ * folder here (`original`) is also compared with it by `hjepa reproduce ORIGINAL --against NEW`. docs/results.md
+ * is this list for people: keep the two in step.
+ */
+import {
+  costUnits,
+  type Entry,
+  EXP,
+  evaluate,
+  FOUR_ROOMS_MPPI_TOP,
+  far,
+  farFile,
+  levelOneRatio,
+  mapRow,
+  mppiTop,
+  pct,
+  pooledSpl,
+  pooledSuccess,
+  README,
+  results,
+  success,
+  summary,
+  THREE_LEVELS,
+  train,
+  violations,
+} from "./reproduce-all.lib.ts";
+
+export const ENTRIES: Entry[] = [
+  {
+    id: "quickstart",
+    what: "README: the quickstart's table (pnpm start)",
+    minutes: 4,
+    steps: [
+      {
+        hjepa: [
+          "compare",
+          "--config",
+          "configs/comparisons/quickstart.json",
+          "--out",
+          "{out}/quickstart",
+          "--runs",
+          "{out}/quickstart/runs",
+        ],
+        makes: "quickstart/comparison.json",
+        original: "runs/start",
+      },
+    ],
+    checks: [],
+    table: "quickstart",
+  },
+  {
+    id: "two-rooms-levels",
+    what: "README: other maps, two-rooms-levels.json over seeds 1, 2, 3",
+    minutes: 35,
+    steps: [
+      train("two-rooms-levels", 1, "runs/two-rooms-levels"),
+      train("two-rooms-levels", 2, "runs/two-rooms-levels-s2"),
+      train("two-rooms-levels", 3, "runs/two-rooms-levels-s3"),
+      evaluate(
+        "two-rooms-levels-s1",
+        "configs/tasks/two-rooms.json",
+        "ship2",
+        "runs/two-rooms-levels/eval/ship2",
+      ),
+      evaluate(
+        "two-rooms-levels-s2",
+        "configs/tasks/two-rooms.json",
+        "ship",
+        "runs/two-rooms-levels-s2/eval/ship",
+      ),
+      evaluate(
+        "two-rooms-levels-s3",
+        "configs/tasks/two-rooms.json",
+        "ship",
+        "runs/two-rooms-levels-s3/eval/ship",
+      ),
+    ],
+    checks: [
+      {
+        file: README,
+        quoted:
+          "| `two-rooms-levels.json` | two-rooms.json, all 102 | 1, 2, 3 | 98.4% [96.2, 99.3] | 0.883 | - | 1592 |",
+        made: (out) => {
+          const dirs = [
+            "runs/two-rooms-levels-s1/eval/ship2",
+            "runs/two-rooms-levels-s2/eval/ship",
+            "runs/two-rooms-levels-s3/eval/ship",
+          ];
+          const n = String(summary(results(out, dirs[0] as string), "all").episodes);
+          return mapRow("two-rooms-levels", "two-rooms.json", "1, 2, 3", `all ${n}`, [
+            pooledSuccess(out, dirs, "all"),
+            pooledSpl(out, dirs, "all"),
+            "-",
+            costUnits(out, dirs, "all"),
+          ]);
+        },
+      },
+    ],
+  },
+  {
+    id: "four-rooms-hazard-levels",
+    what: "README: other maps, four-rooms-hazard-levels.json over seeds 1, 2, 3 (and seed 1 unguarded)",
+    minutes: 45,
+    steps: [
+      train("four-rooms-hazard-levels", 1, "runs/four-rooms-hazard-levels"),
+      train("four-rooms-hazard-levels", 2, "runs/four-rooms-hazard-levels-s2"),
+      train("four-rooms-hazard-levels", 3, "runs/four-rooms-hazard-levels-s3"),
+      ...[1, 2, 3].map((s) =>
+        evaluate(
+          `four-rooms-hazard-levels-s${s}`,
+          "configs/tasks/four-rooms-hazard.json",
+          "ship",
+          `runs/four-rooms-hazard-levels${s === 1 ? "" : `-s${s}`}/eval/ship`,
+        ),
+      ),
+      evaluate(
+        "four-rooms-hazard-levels-s1",
+        "configs/tasks/four-rooms-hazard.json",
+        "unguarded",
+        "runs/four-rooms-hazard-levels/eval/unguarded",
+        ["--set", "agent.guardrails.hazard=null"],
+      ),
+    ],
+    checks: [
+      {
+        file: README,
+        quoted:
+          "| `four-rooms-hazard-levels.json` | four-rooms-hazard.json, all 102 | 1, 2, 3 | 98.0% [95.8, 99.1] | 0.783 | 0 of 306 episodes (unguarded, seed 1: 52% of episodes) | 1592 |",
+        made: (out) => {
+          const dirs = [1, 2, 3].map((s) => `runs/four-rooms-hazard-levels-s${s}/eval/ship`);
+          const v = violations(out, dirs);
+          const unguarded = summary(results(out, "runs/four-rooms-hazard-levels-s1/eval/unguarded"), "all");
+          const n = String(summary(results(out, dirs[0] as string), "all").episodes);
+          return mapRow("four-rooms-hazard-levels", "four-rooms-hazard.json", "1, 2, 3", `all ${n}`, [
+            pooledSuccess(out, dirs, "all"),
+            pooledSpl(out, dirs, "all"),
+            `${v.violated} of ${v.episodes} episodes (unguarded, seed 1: ${pct(unguarded.violationRate, 0)} of episodes)`,
+            costUnits(out, dirs, "all"),
+          ]);
+        },
+      },
+    ],
+  },
+  {
+    id: "twenty-five-rooms-levels",
+    what: "README: other maps, twenty-five-rooms-levels.json on seed 1 (2 levels, 3 levels, flat MPPI)",
+    minutes: 35,
+    steps: [
+      train("twenty-five-rooms-levels", 1, "runs/twenty-five-rooms-levels"),
+      far("twenty-five-rooms"),
+      evaluate(
+        "twenty-five-rooms-levels-s1",
+        farFile("twenty-five-rooms"),
+        "ship-far",
+        "runs/twenty-five-rooms-levels/eval/ship-far",
+      ),
+      evaluate(
+        "twenty-five-rooms-levels-s1",
+        farFile("twenty-five-rooms"),
+        "three-far",
+        "runs/twenty-five-rooms-levels/eval/three-far",
+        THREE_LEVELS,
+      ),
+      evaluate(
+        "twenty-five-rooms-levels-s1",
+        farFile("twenty-five-rooms"),
+        "flat-h32",
+        "runs/twenty-five-rooms-levels/eval/flat-h32",
+        [...["--set", "agent.hierarchy.use=1", "--set", "agent.horizon=32"]],
+      ),
+    ],
+    checks: [
+      {
+        file: README,
+        quoted:
+          "| `twenty-five-rooms-levels.json` | twenty-five-rooms.json, far 34 | 1 | 94.1% [80.9, 98.4] (3 levels 91.2%, flat MPPI h32 8.8%) | 0.755 | - | 1592 |",
+        made: (out) => {
+          const run = "runs/twenty-five-rooms-levels-s1/eval";
+          const ship = [`${run}/ship-far`];
+          const n = String(summary(results(out, `${run}/ship-far`), "far").episodes);
+          return mapRow("twenty-five-rooms-levels", "twenty-five-rooms.json", "1", `far ${n}`, [
+            `${pooledSuccess(out, ship, "far")} (3 levels ${success(out, `${run}/three-far`, "far")}, flat MPPI h32 ${success(out, `${run}/flat-h32`, "far")})`,
+            pooledSpl(out, ship, "far"),
+            "-",
+            costUnits(out, ship, "far"),
+          ]);
+        },
+      },
+    ],
+  },
+  {
+    id: "key-door-levels",
+    what: "README: other maps, key-door-levels.json on seed 1 (and oracle subgoals)",
+    minutes: 25,
+    steps: [
+      train("key-door-levels", 1, "runs/key-door-levels"),
+      evaluate("key-door-levels-s1", "configs/tasks/key-door.json", "r005", "runs/key-door-levels/eval/r005"),
+      evaluate(
+        "key-door-levels-s1",
+        "configs/tasks/key-door.json",
+        "oracle",
+        "runs/key-door-levels/eval/oracle",
+        [...["--set", "agent.hierarchy.subgoals=oracle"]],
+      ),
+    ],
+    checks: [
+      {
+        file: README,
+        quoted:
+          "| `key-door-levels.json` | key-door.json, all 102 | 1 | 52.0% [42.4, 61.4] (oracle subgoals 39.2%) | 0.520 | - | 1364 |",
+        made: (out) => {
+          const run = "runs/key-door-levels-s1/eval";
+          const n = String(summary(results(out, `${run}/r005`), "all").episodes);
+          return mapRow("key-door-levels", "key-door.json", "1", `all ${n}`, [
+            `${pooledSuccess(out, [`${run}/r005`], "all")} (oracle subgoals ${success(out, `${run}/oracle`, "all")})`,
+            pooledSpl(out, [`${run}/r005`], "all"),
+            "-",
+            costUnits(out, [`${run}/r005`], "all"),
+          ]);
+        },
+      },
+    ],
+  },
+  {
+    id: "grid-maze-31-levels",
+    what: "README and grid-maze-31-levels.json: seed 1 (and oracle subgoals with beam search, 6 tasks)",
+    minutes: 45,
+    steps: [
+      train("grid-maze-31-levels", 1, "runs/grid-maze-31-levels"),
+      far("grid-maze-31"),
+      evaluate(
+        "grid-maze-31-levels-s1",
+        farFile("grid-maze-31"),
+        "ship-far",
+        "runs/grid-maze-31-levels/eval/ship-far",
+      ),
+      evaluate(
+        "grid-maze-31-levels-s1",
+        farFile("grid-maze-31"),
+        "try-oracle",
+        "runs/grid-maze-31-levels/eval/try-oracle",
+        [
+          ...["--limit", "6", "--set", "agent.planner=beam", "--set", "agent.plannerOptions={}"],
+          ...["--set", "agent.horizon=8", "--set", "agent.hierarchy.subgoals=oracle"],
+        ],
+      ),
+    ],
+    checks: [
+      {
+        file: README,
+        quoted:
+          "| `grid-maze-31-levels.json` | grid-maze-31.json, far 34 | 1 | 0% (oracle subgoals 0% too: level 1 fails at this size) | 0 | - | 636 |",
+        made: (out) => {
+          const run = "runs/grid-maze-31-levels-s1/eval";
+          const spl = pooledSpl(out, [`${run}/ship-far`], "far");
+          const n = String(summary(results(out, `${run}/ship-far`), "far").episodes);
+          return mapRow("grid-maze-31-levels", "grid-maze-31.json", "1", `far ${n}`, [
+            `${success(out, `${run}/ship-far`, "far", 0)} (oracle subgoals ${success(out, `${run}/try-oracle`, "far", 0)} too: level 1 fails at this size)`,
+            Number(spl) === 0 ? "0" : spl,
+            "-",
+            costUnits(out, [`${run}/ship-far`], "far"),
+          ]);
+        },
+      },
+      {
+        file: `${EXP}/grid-maze-31-levels.json`,
+        quoted:
+          "Measured on seed 1 (far bin, 34 tasks): 0% — and 0% with oracle subgoals and beam search at level 1 too",
+        made: (out) => {
+          const run = "runs/grid-maze-31-levels-s1/eval";
+          return `Measured on seed 1 (far bin, 34 tasks): ${success(out, `${run}/ship-far`, "far", 0)} — and ${success(out, `${run}/try-oracle`, "far", 0)} with oracle subgoals and beam search at level 1 too`;
+        },
+      },
+      {
+        file: `${EXP}/grid-maze-31-levels.json`,
+        quoted: "its one-step prediction error stays at about a fifth of not moving",
+        made: (out) =>
+          `its one-step prediction error stays at ${levelOneRatio(out, "runs/grid-maze-31-levels-s1", 1)} of not moving`,
+      },
+    ],
+  },
+  {
+    id: "nine-rooms",
+    what: "README: the NineRooms table (3 seeds) and level 2 with MPPI at the top (seed 1; also nine-rooms-levels.json)",
+    minutes: 75,
+    steps: [
+      train("nine-rooms-levels", 1, "runs/nine-rooms-levels-final"),
+      train("nine-rooms-levels", 2, "runs/nine-rooms-levels-s2"),
+      train("nine-rooms-levels", 3, "runs/nine-rooms-levels-s3"),
+      {
+        hjepa: [
+          "compare",
+          "--config",
+          "configs/comparisons/nine-rooms.json",
+          "--out",
+          "{out}/nine-rooms",
+          "--runs",
+          "{out}/runs",
+        ],
+        makes: "nine-rooms/comparison.json",
+        original: "runs/comparisons/nine-rooms",
+      },
+      far("nine-rooms"),
+      evaluate(
+        "nine-rooms-levels-s1",
+        farFile("nine-rooms"),
+        "far-h2-mppi",
+        "runs/nine-rooms-levels-final/eval/far-h2-mppi",
+        [...["--set", "agent.hierarchy.use=null", ...mppiTop(14)]],
+      ),
+    ],
+    checks: [
+      {
+        file: README,
+        quoted: "the same runs reached 20.6% (seed 1",
+        made: (out) =>
+          `the same runs reached ${success(out, "runs/nine-rooms-levels-s1/eval/far-h2-mppi", "far")} (seed 1`,
+      },
+      {
+        file: `${EXP}/nine-rooms-levels.json`,
+        quoted: "the far bin was reached 20.6% of the time",
+        made: (out) =>
+          `the far bin was reached ${success(out, "runs/nine-rooms-levels-s1/eval/far-h2-mppi", "far")} of the time`,
+      },
+    ],
+    table: "nine-rooms",
+  },
+  {
+    id: "four-rooms",
+    what: "README: the FourRooms table (3 seeds); four-rooms-levels.json: level 2 with MPPI, and the traverse data",
+    minutes: 55,
+    steps: [
+      train("four-rooms-levels", 1, "runs/four-rooms-levels"),
+      train("four-rooms-levels", 2, "runs/four-rooms-levels-s2"),
+      train("four-rooms-levels", 3, "runs/four-rooms-levels-s3"),
+      {
+        hjepa: [
+          "compare",
+          "--config",
+          "configs/comparisons/four-rooms.json",
+          "--out",
+          "{out}/four-rooms",
+          "--runs",
+          "{out}/runs",
+        ],
+        makes: "four-rooms/comparison.json",
+        original: "runs/comparisons/four-rooms",
+      },
+      far("four-rooms"),
+      evaluate(
+        "four-rooms-levels-s1",
+        farFile("four-rooms"),
+        "h2",
+        "runs/four-rooms-levels/eval/h2",
+        FOUR_ROOMS_MPPI_TOP,
+      ),
+      train(
+        "four-rooms-levels",
+        1,
+        "runs/four-rooms-levels-traverse",
+        // Its agent as it was then (no landmarks, so none are made): its evaluations set the same.
+        [
+          "--set",
+          "data.policy=traverse",
+          "--set",
+          "data.episodes=1000",
+          "--set",
+          "data.steps=200",
+          ...FOUR_ROOMS_MPPI_TOP,
+        ],
+        "four-rooms-levels-traverse",
+      ),
+      evaluate(
+        "four-rooms-levels-traverse",
+        farFile("four-rooms"),
+        "h2",
+        "runs/four-rooms-levels-traverse/eval/h2",
+        FOUR_ROOMS_MPPI_TOP,
+      ),
+      ...[16, 32].map((h) =>
+        evaluate(
+          "four-rooms-levels-traverse",
+          farFile("four-rooms"),
+          `flat-h${h}`,
+          `runs/four-rooms-levels-traverse/eval/flat-h${h}`,
+          [
+            ...FOUR_ROOMS_MPPI_TOP,
+            ...[
+              "--set",
+              "agent.hierarchy.use=1",
+              "--set",
+              `agent.horizon=${h}`,
+              "--set",
+              "agent.budget=2800",
+            ],
+          ],
+        ),
+      ),
+    ],
+    checks: [
+      {
+        file: `${EXP}/four-rooms-levels.json`,
+        quoted: "the far bin was reached 44.1% of the time",
+        made: (out) =>
+          `the far bin was reached ${success(out, "runs/four-rooms-levels-s1/eval/h2", "far")} of the time`,
+      },
+      {
+        file: `${EXP}/four-rooms-levels.json`,
+        quoted: "the same agent reached the far bin 8.8% of the time, flat 2.9%",
+        made: (out) => {
+          const run = "runs/four-rooms-levels-traverse/eval";
+          const [h16, h32] = [success(out, `${run}/flat-h16`, "far"), success(out, `${run}/flat-h32`, "far")];
+          const flat = h16 === h32 ? h16 : `${h16} (h16), ${h32} (h32)`;
+          return `the same agent reached the far bin ${success(out, `${run}/h2`, "far")} of the time, flat ${flat}`;
+        },
+      },
+    ],
+    table: "four-rooms",
+  },
+];
