@@ -6,6 +6,7 @@
 import { isHjepaError } from "@hjepa/errors";
 import { type Command, formatHelp, parseCommand, wantsHelp } from "./cli.ts";
 import { setVerbose } from "./output.ts";
+import { loadPlugins, needsPlugins } from "./plugins.ts";
 import { version } from "./version.ts";
 
 type Loader = () => Promise<{ command: Command }>;
@@ -48,6 +49,24 @@ const COMMANDS: Record<string, { summary: string; load: Loader }> = {
   compare: {
     summary: "train what a comparison needs and evaluate its arms (table, intervals, report)",
     load: () => import("./commands/compare.ts"),
+  },
+  reproduce: {
+    summary: "re-run a run, an evaluation or a comparison and check its results match, metric by metric",
+    load: () => import("./commands/reproduce.ts"),
+  },
+  sweep: {
+    summary:
+      "train (and evaluate) every grid setting x seed; mean and 95% CI per setting (local pool or --db queue)",
+    load: () => import("./commands/sweep.ts"),
+  },
+  worker: {
+    summary:
+      "take jobs from the Postgres job queue and run them (retries, heartbeats; any number of machines)",
+    load: () => import("./commands/worker.ts"),
+  },
+  db: {
+    summary: "start, stop or show a local Postgres server for the job queue (prints its --db URL)",
+    load: () => import("./commands/db.ts"),
   },
   bench: {
     summary:
@@ -94,6 +113,14 @@ export async function main(argv: string[]): Promise<number> {
   if (name === "--version" || name === "-V" || name === "version") {
     process.stdout.write(`hjepa ${version()} (node ${process.version})\n`);
     return 0;
+  }
+  try {
+    // Research packages register their components when imported (src/plugins.ts), before any config is read.
+    if (needsPlugins(name, rest)) await loadPlugins();
+  } catch (e) {
+    if (!isHjepaError(e)) throw e;
+    process.stderr.write(`hjepa ${name}: ${e.message}\n`);
+    return 2;
   }
   if (name === "job-worker") return (await import("./jobs/worker.ts")).jobWorker().then(() => 0);
   if (name === "eval-worker") {

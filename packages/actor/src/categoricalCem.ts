@@ -64,7 +64,7 @@ export function categoricalCemPlanner(options: CategoricalCemOptions = {}): Plan
   return {
     name: NAME,
     plan(request: PlanRequest): PlanResult {
-      const search = new Search(request, NAME);
+      const search = new Search(request, NAME, { futures: true });
       const { horizon: h } = search;
       const space = search.discrete();
       const { n, start } = space;

@@ -68,7 +68,7 @@ export function cemPlanner(options: CemOptions = {}): Planner {
   return {
     name: NAME,
     plan(request: PlanRequest): PlanResult {
-      const search = new Search(request, NAME);
+      const search = new Search(request, NAME, { futures: true });
       const { horizon: h, k } = search;
       const space = search.continuous();
       const rollouts = Math.floor(search.capacity / h);

@@ -33,16 +33,33 @@ export { type CemOptions, cemOptionsSchema, cemPlanner } from "./cem.ts";
 export { type GradientOptions, gradientOptionsSchema, gradientPlanner } from "./gradient.ts";
 export { type GraphOptions, graphOptionsSchema, graphPlanner } from "./graph.ts";
 export { landmarkGraphOptionsSchema, landmarkGraphPlanner } from "./landmarkGraph.ts";
+export {
+  aggregateFutures,
+  drawScenarios,
+  futuresOf,
+  type LatentMode,
+  type LatentPlanning,
+  sampledRollout,
+} from "./latentFutures.ts";
 export { type MppiOptions, mppiOptionsSchema, mppiPlanner } from "./mppi.ts";
 export { makePlanner, plannerNames, plannerRegistry, registerPlanner } from "./registry.ts";
 export {
+  cemOptionShape,
+  eliteCount,
+  fraction,
+  nonNegativeNumber,
   PlannerOptionError,
   parsePlannerOptions,
+  positiveInt,
+  positiveNumber,
   rankCandidates,
   rollout,
   type Scored,
   Search,
+  sampleCount,
   scoreOf,
+  splitBudget,
+  warmStartFillOption,
 } from "./search.ts";
 export type {
   HierarchyStats,

@@ -66,7 +66,7 @@ export function mppiPlanner(options: MppiOptions = {}): Planner {
   return {
     name: NAME,
     plan(request: PlanRequest): PlanResult {
-      const search = new Search(request, NAME);
+      const search = new Search(request, NAME, { futures: true });
       const { horizon: h, k } = search;
       const space = search.continuous();
       const extra = select === "mean" ? 1 : 0;

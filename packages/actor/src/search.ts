@@ -13,6 +13,13 @@ import {
   describeActions,
   type PlannerActions,
 } from "./actionSpace.ts";
+import {
+  aggregateFutures,
+  drawScenarios,
+  futuresOf,
+  type LatentMode,
+  sampledRollout,
+} from "./latentFutures.ts";
 import type { PlannerModel, PlanRequest, PlanResult } from "./types.ts";
 
 /**
@@ -92,8 +99,17 @@ export class Search {
   readonly budget: number;
   /** Cost units of one predictor call on one candidate at the planned level (`costPerCall`, 1 for bare dynamics). */
   readonly callCost: number;
-  /** Candidate-steps the budget pays for: `floor(budget / callCost)`. Planners size their searches by it. */
+  /**
+   * Candidate-steps the budget pays for: `floor(budget / (callCost x futures))`. Planners size their searches
+   * by it.
+   */
   readonly capacity: number;
+  /**
+   * Futures each candidate is rolled out in (`PlanRequest.latent`: 1 for mode "mean", M for "sample" and
+   * "worst"); each costs its own predictor calls.
+   */
+  readonly futures: number;
+  readonly latentMode: LatentMode;
   /** The level planned at. */
   readonly level: number;
   readonly space: PlannerActions;
@@ -101,10 +117,17 @@ export class Search {
   used = 0;
   private readonly t0 = performance.now();
   private best: Incumbent | null = null;
+  /** The plan's latent scenarios (`drawScenarios`), null in mode "mean". */
+  private readonly scenarios: Float32Array | null;
 
+  /**
+   * `futures`: the planner scores every candidate through `evaluate`, so it can plan over sampled latent futures
+   * (`PlanRequest.latent` mode "sample" or "worst"); other planners get an `InputError` for those modes.
+   */
   constructor(
     readonly request: PlanRequest,
     readonly planner: string,
+    { futures = false }: { futures?: boolean } = {},
   ) {
     const { state, goal, horizon, budget } = request;
     const where = `${planner}.plan`;
@@ -131,16 +154,28 @@ export class Search {
     this.budget = budget;
     this.callCost = callCost;
     this.level = request.model.level ?? 1;
+    this.futures = futuresOf(request.latent, request.model, planner, futures);
+    this.latentMode = request.latent?.mode ?? "mean";
+    this.scenarios =
+      this.latentMode === "mean"
+        ? null
+        : drawScenarios(
+            request.rng.derive("latent-futures"),
+            this.futures,
+            horizon,
+            request.model.latent?.size ?? 1,
+          );
     // The epsilon keeps an exact budget (e.g. 4096 units at cost 1) from losing a call to rounding.
-    this.capacity = Math.floor(budget / callCost + 1e-9);
+    this.capacity = Math.floor(budget / (callCost * this.futures) + 1e-9);
   }
 
   /** "N candidate-steps", with their cost in units when a call costs other than 1: for messages. */
   need(calls: number): string {
-    const units = calls * this.callCost;
-    return this.callCost === 1
+    const units = calls * this.callCost * this.futures;
+    const each = this.futures > 1 ? ` in ${this.futures} latent futures each` : "";
+    return this.callCost === 1 && this.futures === 1
       ? `${calls} candidate-steps`
-      : `${calls} candidate-steps (${Number(units.toPrecision(6))} cost units at level ${this.level})`;
+      : `${calls} candidate-steps${each} (${Number(units.toPrecision(6))} cost units at level ${this.level})`;
   }
 
   /** The action space of a planner for Box actions; a Discrete space is an error that names the alternatives. */
@@ -198,21 +233,38 @@ export class Search {
     }
     this.charge(count * h);
     const { request } = this;
+    const m = this.futures;
+    const scenarios = this.scenarios;
     const [states, total, feasible] = tf.tidy(() => {
       const a = tf.tensor3d(actions, [count, h, k]);
-      const s = rollout(request.model, request.state, a);
-      const ev = request.cost.evaluate({ states: s, actions: a, start: request.state }, request.goal);
+      // Each candidate's M futures are M consecutive rows, rolled out and scored in the same batch.
+      const rows =
+        m === 1
+          ? a
+          : (tf.reshape(tf.tile(tf.expandDims(a, 1), [1, m, 1, 1]), [count * m, h, k]) as tf.Tensor3D);
+      const s =
+        scenarios === null
+          ? rollout(request.model, request.state, rows)
+          : sampledRollout(request.model, request.state, rows, scenarios, m);
+      const ev = request.cost.evaluate({ states: s, actions: rows, start: request.state }, request.goal);
       return [s, ev.total, ev.feasible];
     });
-    const scored = scoreOf(total, feasible);
+    const raw = scoreOf(total, feasible);
     tf.dispose([total, feasible]);
-    this.offer(actions, states, scored, scored.order[0] as number, force);
+    const scored =
+      scenarios === null ? raw : aggregateFutures(raw.total, raw.feasible, count, m, this.latentMode);
+    const best = scored.order[0] as number;
+    const row = "representative" in scored ? (scored.representative as Int32Array)[best] : best;
+    this.offer(actions, states, scored, best, force, row);
     states.dispose();
     return scored;
   }
 
-  /** Makes candidate `i` of a scored batch the incumbent when it ranks before it (reads its states). */
-  offer(actions: Float32Array, states: tf.Tensor3D, scored: Scored, i: number, force = false): void {
+  /**
+   * Makes candidate `i` of a scored batch the incumbent when it ranks before it (reads its states: row `row` of
+   * `states`, candidate i's own unless its futures have rows of their own).
+   */
+  offer(actions: Float32Array, states: tf.Tensor3D, scored: Scored, i: number, force = false, row = i): void {
     const total = scored.total[i] as number;
     const feasible = (scored.feasible[i] as number) > 0;
     const best = this.best;
@@ -223,9 +275,9 @@ export class Search {
       if (!wins) return;
     }
     const { horizon: h, k, d } = this;
-    const row = tf.tidy(() => tf.slice(states, [i, 0, 0], [1, h, d]));
-    const predicted = row.dataSync().slice() as Float32Array;
-    row.dispose();
+    const picked = tf.tidy(() => tf.slice(states, [row, 0, 0], [1, h, d]));
+    const predicted = picked.dataSync().slice() as Float32Array;
+    picked.dispose();
     this.best = { actions: actions.slice(i * h * k, (i + 1) * h * k), predicted, total, feasible };
   }
 
@@ -247,8 +299,8 @@ export class Search {
       dim: this.d,
       stats: {
         level: this.level,
-        predictorCalls: this.used,
-        costUnits: this.used * this.callCost,
+        predictorCalls: this.used * this.futures,
+        costUnits: this.used * this.futures * this.callCost,
         iterations,
         ms: performance.now() - this.t0,
         feasible: best.feasible,

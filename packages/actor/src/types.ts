@@ -2,6 +2,7 @@ import type { ActionDescription, WorldModelLevel } from "@hjepa/contracts";
 import type { Cost } from "@hjepa/cost";
 import type { tf } from "@hjepa/tensor";
 import type { Rng } from "gymnasium-js";
+import type { LatentPlanning } from "./latentFutures.ts";
 
 /**
  * What planners drive: one level of a world model (`WorldModelLevel` of `@hjepa/contracts`), so that one planner
@@ -54,12 +55,20 @@ export interface PlanRequest {
   warmStart?: PlanResult | null;
   /** Real states to snap imagined ones to (used by `graph`; other planners ignore it). */
   landmarks?: LandmarkSet | null;
+  /**
+   * How the level's latent variable is planned with (`latentFutures.ts`): its most likely value (absent or
+   * "mean"), the average over `samples` sampled futures per candidate, or the worst of them.
+   */
+  latent?: LatentPlanning | null;
 }
 
 export interface PlanStats {
   /** The level planned at (1 for bare dynamics). */
   level: number;
-  /** Candidate-steps used (gradient planners count a backward pass like its forward pass). */
+  /**
+   * Predictor calls on one candidate-step used: candidate-steps x latent futures per candidate (gradient planners
+   * count a backward pass like its forward pass).
+   */
   predictorCalls: number;
   /** `predictorCalls` x the level's cost per call (<= budget). */
   costUnits: number;

@@ -264,6 +264,33 @@ describe("Hierarchy: decisions", () => {
     expect(near("never").plan.hierarchy.subgoals[0]?.source).toBe("model");
   });
 
+  it("hands the goal itself down when the critic puts it within reach (the near-goal rule critic)", () => {
+    const { model } = toyModel();
+    // A stand-in critic: 4 env steps per unit of the first coordinate, walls ignored.
+    const critic = (s: tf.Tensor2D, g: tf.Tensor2D) =>
+      tf.tidy(
+        () =>
+          tf.reshape(
+            tf.mul(tf.abs(tf.sub(tf.slice(s, [0, 0], [-1, 1]), tf.slice(g, [0, 0], [-1, 1]))), 4),
+            [-1],
+          ) as tf.Tensor1D,
+      );
+    const source = (to: number[], within: number | null) =>
+      decideOnce(
+        { ...partsOf(model), critic },
+        { levels: [LEVEL_2, LEVEL_1], nearGoal: { rule: "critic", tolerance: 0.05, within } },
+        [0, 0],
+        to,
+      ).plan.hierarchy.subgoals[0]?.source;
+    // The default reach is level 2's stride x its subgoalStep = 4 env steps: 1 unit.
+    expect(source([0.9, 0], null)).toBe("goal");
+    expect(source([3, 0], null)).toBe("model");
+    expect(source([3, 0], 12)).toBe("goal");
+    const noCritic = () =>
+      decideOnce(partsOf(model), { levels: [LEVEL_2, LEVEL_1], nearGoal: { rule: "critic", tolerance: 0 } });
+    expect(noCritic).toThrow(/the near-goal rule "critic" needs a critic/);
+  });
+
   it("refuses to hand subgoals down from a level with its own representation", () => {
     const { model } = toyModel(2);
     const far = () => decideOnce(partsOf(model), { levels: [LEVEL_2, LEVEL_1], nearGoal: NEVER });

@@ -107,6 +107,7 @@ export class Hierarchy {
           budget: ls.budget,
           rng: this.rng,
           warmStart: warm,
+          latent: ls.latent ?? null,
           // Landmarks are level-1 representations of real states: usable at every level that shares them.
           landmarks: sharesLevelOne(model.levels, ls.level) ? (this.parts.landmarks ?? null) : null,
         });
@@ -145,7 +146,7 @@ export class Hierarchy {
         };
       }
       const below = model.levels[(levels[i + 1] as LevelSettings).level - 1] as WorldModelLevel;
-      goal = this.subgoalFor(current, ls, level, goalK, settings.nearGoal, step, below);
+      goal = this.subgoalFor(current, ls, level, goalK, settings.nearGoal, step, below, s1);
       subgoals.push({
         from: ls.level,
         to: below.level,
@@ -159,7 +160,7 @@ export class Hierarchy {
   /**
    * The subgoal a level's plan gives the level below at `step`: its `subgoalStep`-th predicted state counted
    * from the macro-step in progress (the last one when the plan is shorter), or the goal itself when the
-   * near-goal rule fires.
+   * near-goal rule fires (`s1` is the current level-1 representation, which the critic reads).
    */
   private subgoalFor(
     state: LevelState,
@@ -169,6 +170,7 @@ export class Hierarchy {
     rule: NearGoalRule,
     step: number,
     below: WorldModelLevel,
+    s1: tf.Tensor2D,
   ): Float32Array {
     const { plan } = state;
     const d = plan.dim;
@@ -181,8 +183,23 @@ export class Hierarchy {
     }
     const inProgress = Math.floor((step - state.step) / level.stride);
     if (rule.rule === "first-step" && reachesWithinFirst(plan, goal, inProgress, rule.tolerance)) return goal;
+    if (
+      rule.rule === "critic" &&
+      this.criticSteps(s1, goal) <= (rule.within ?? level.stride * ls.subgoalStep)
+    )
+      return goal;
     const j = Math.min(plan.horizon - 1, inProgress + ls.subgoalStep - 1);
     return plan.predicted.slice(j * d, (j + 1) * d);
+  }
+
+  /** The critic's temporal distance (env steps) from the level-1 representation `s1` to `goal`. */
+  private criticSteps(s1: tf.Tensor2D, goal: Float32Array): number {
+    const critic = this.parts.critic;
+    if (!critic) throw new InputError('the near-goal rule "critic" needs a critic (set agent.critic)');
+    const steps = tf.tidy(() => critic(s1, tf.tensor2d(goal, [1, goal.length])));
+    const value = steps.dataSync()[0] as number;
+    steps.dispose();
+    return value;
   }
 }
 

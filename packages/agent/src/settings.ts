@@ -1,6 +1,6 @@
-import type { LandmarkSet, Planner } from "@hjepa/actor";
+import type { LandmarkSet, LatentPlanning, Planner } from "@hjepa/actor";
 import type { WorldModel } from "@hjepa/contracts";
-import type { Cost } from "@hjepa/cost";
+import type { Cost, TemporalDistance } from "@hjepa/cost";
 import type { EpisodeMemory } from "@hjepa/memory";
 import type { tf } from "@hjepa/tensor";
 
@@ -21,6 +21,8 @@ export interface LevelSettings {
    * the subgoal of the level below.
    */
   subgoalStep: number;
+  /** How this level's latent variable is planned with (absent: its most likely value). */
+  latent?: LatentPlanning | null;
 }
 
 /**
@@ -29,10 +31,14 @@ export interface LevelSettings {
  *   predicted state is within `1 + tolerance` of the closest of all), the goal is less than a macro-step away
  *   through the model's own dynamics (walls included), so the level below plans toward the goal itself.
  * - `never`: the level below always gets the plan's predicted state.
+ * - `critic`: when the critic (`AgentParts.critic`) puts the level's goal within `within` env steps of the
+ *   current state (null: the level's stride times its `subgoalStep`, the reach of the subgoal it would hand
+ *   down), the level below plans toward the goal itself.
  */
 export interface NearGoalRule {
-  rule: "first-step" | "never";
+  rule: "first-step" | "never" | "critic";
   tolerance: number;
+  within?: number | null;
 }
 
 export interface PlanSettings {
@@ -69,4 +75,6 @@ export interface AgentParts {
   configure: (ctx: { step: number; episode: EpisodeMemory }) => PlanSettings;
   /** Set for the oracle-subgoal arm: level 1's subgoals come from it (levels above are not planned). */
   subgoalOracle?: SubgoalOracle | null;
+  /** The critic on level-1 representations (env steps to a goal), for the `critic` near-goal rule. */
+  critic?: TemporalDistance | null;
 }

@@ -5,9 +5,11 @@ import {
   actionBoundGuardrail,
   Cost,
   classifierGuardrail,
+  criticTerm,
   type Guardrail,
   makeCostTerm,
   type StateClassifier,
+  type TemporalDistance,
 } from "@hjepa/cost";
 import { EnvironmentError, InputError } from "@hjepa/errors";
 import type { AgentConfig } from "@hjepa/experiment";
@@ -31,6 +33,11 @@ export interface BuildAgentOptions {
   landmarks?: LandmarkSet | null;
   /** Level 1's subgoals from the env's shortest path: required when `agent.hierarchy.subgoals` is "oracle". */
   subgoalOracle?: SubgoalOracle | null;
+  /**
+   * The trained critic on level-1 representations, required when `agent.critic` is set: a cost term when
+   * `agent.energy.critic` is set, and the `critic` near-goal rule's signal.
+   */
+  critic?: TemporalDistance | null;
 }
 
 /** The levels an agent config plans with, top first: level 1 alone (flat) or levels n, ..., 1. */
@@ -66,6 +73,7 @@ export function buildAgent({
   hazard = null,
   landmarks = null,
   subgoalOracle = null,
+  critic = null,
 }: BuildAgentOptions): AgentParts {
   const primitive = describePrimitiveActions(actionSpace);
   const world = asWorldModel(model, primitive);
@@ -92,7 +100,19 @@ export function buildAgent({
         classifierGuardrail("hazard", hazard, { mode: hazardConfig.mode, threshold: hazardConfig.threshold }),
       );
     }
-    const terms = [{ type: "energy", ...agent.energy }, ...agent.costTerms].map((t) => makeCostTerm(t));
+    const { critic: criticEnergy, ...distance } = agent.energy;
+    const terms = [...(distance.weight > 0 ? [{ type: "energy", ...distance }] : []), ...agent.costTerms].map(
+      (t) => makeCostTerm(t),
+    );
+    if (criticEnergy && critic) {
+      // The critic reads level-1 representations; hierarchical planning hands subgoals down in them anyway.
+      if (!world.levels.slice(1, level).every((l) => l.sharesRepresentationBelow))
+        throw new InputError(
+          `agent.energy.critic: level ${level} has its own representation; the critic reads level 1's ` +
+            '(use representation "identity" for the levels above)',
+        );
+      terms.push(criticTerm(critic, criticEnergy));
+    }
     return new Cost({ terms, guardrails });
   };
   const planned = plannedLevels(agent);
@@ -113,6 +133,7 @@ export function buildAgent({
         cost: costAt(l.level),
       })),
   ];
+  if (agent.critic && !critic) throw new InputError("agent.critic is set but no critic was given");
   if (agent.landmarks && !landmarks)
     throw new InputError("agent.landmarks is set but no landmarks were given");
   if (agent.hierarchy.subgoals === "oracle" && !subgoalOracle) {
@@ -128,6 +149,7 @@ export function buildAgent({
     landmarks,
     configure: () => settings,
     subgoalOracle: agent.hierarchy.subgoals === "oracle" ? subgoalOracle : null,
+    critic,
   };
 }
 
@@ -140,6 +162,7 @@ function levelSettings(agent: AgentConfig, level: number): LevelSettings {
       replanEvery: agent.replanEvery,
       surpriseThreshold: agent.surpriseThreshold,
       subgoalStep: 1,
+      ...(agent.latent ? { latent: { ...agent.latent } } : {}),
     };
   }
   const l = agent.levels.find((x) => x.level === level) as AgentConfig["levels"][number];
@@ -150,5 +173,6 @@ function levelSettings(agent: AgentConfig, level: number): LevelSettings {
     replanEvery: l.replanEvery,
     surpriseThreshold: l.surpriseThreshold,
     subgoalStep: l.subgoalStep,
+    ...(l.latent ? { latent: { ...l.latent } } : {}),
   };
 }

@@ -3,7 +3,12 @@ import type { ComponentRegistry } from "@hjepa/contracts";
 import { costTermRegistry } from "@hjepa/cost";
 import { type AgentConfig, type ExperimentConfig, experimentSchema } from "@hjepa/experiment";
 import { encoderRegistry } from "@hjepa/perception";
-import { DEFAULT_PREDICTOR, macroActionRegistry, predictorRegistry } from "@hjepa/world-model";
+import {
+  DEFAULT_PREDICTOR,
+  macroActionRegistry,
+  predictorRegistry,
+  regularizerRegistry,
+} from "@hjepa/world-model";
 import { z } from "zod";
 
 /** A problem with a config field that only the registries can see: a path into the config and what is wrong. */
@@ -55,9 +60,9 @@ function parseComponent(
 }
 
 /**
- * The config's components (level 1's encoder and predictor, each upper level's macro-action encoder and
- * predictor) parsed by their registered schemas: a copy of `config` with their options written back, defaults
- * filled, and the problems found.
+ * The config's components (level 1's encoder, predictor and regularisers, each upper level's macro-action
+ * encoder and predictor) parsed by their registered schemas: a copy of `config` with their options written
+ * back, defaults filled, and the problems found.
  */
 export function resolveComponents(config: ExperimentConfig): {
   config: ExperimentConfig;
@@ -67,6 +72,7 @@ export function resolveComponents(config: ExperimentConfig): {
   const encoders = encoderRegistry as unknown as ComponentRegistry<ComponentObject, unknown>;
   const predictors = predictorRegistry as unknown as ComponentRegistry<ComponentObject, unknown>;
   const macroActions = macroActionRegistry as unknown as ComponentRegistry<ComponentObject, unknown>;
+  const regularizerKinds = regularizerRegistry as unknown as ComponentRegistry<ComponentObject, unknown>;
   const levels = config.world.levels.map((level, k) => {
     const at: PropertyKey[] = ["world", "levels", k];
     if (k === 0) {
@@ -79,7 +85,14 @@ export function resolveComponents(config: ExperimentConfig): {
         DEFAULT_PREDICTOR,
       );
       issues.push(...encoder.issues, ...predictor.issues);
-      return { ...one, model: { ...one.model, encoder: encoder.value, predictor: predictor.value } };
+      const model = { ...one.model, encoder: encoder.value, predictor: predictor.value };
+      if (one.loss.regularizers === undefined) return { ...one, model };
+      const regularizers = one.loss.regularizers.map((r, i) => {
+        const parsed = parseComponent(regularizerKinds, r, [...at, "loss", "regularizers", i]);
+        issues.push(...parsed.issues);
+        return parsed.value as typeof r;
+      });
+      return { ...one, model, loss: { ...one.loss, regularizers } };
     }
     const upper = level as { macroAction: ComponentObject; predictor: ComponentObject };
     const macroAction = parseComponent(macroActions, upper.macroAction, [...at, "macroAction"]);

@@ -1,5 +1,12 @@
 import type { WorldModel } from "@hjepa/contracts";
-import { HazardClassifier, type HazardFitResult } from "@hjepa/cost";
+import {
+  type CriticFitResult,
+  fitCritic,
+  HazardClassifier,
+  type HazardFitResult,
+  TemporalDistanceCritic,
+} from "@hjepa/cost";
+import { InputError } from "@hjepa/errors";
 import type { ExperimentConfig } from "@hjepa/experiment";
 import { Landmarks } from "@hjepa/memory";
 import { tf } from "@hjepa/tensor";
@@ -12,6 +19,8 @@ export interface AgentExtras {
   hazard: HazardClassifier | null;
   /** Landmarks for graph planners (`agent.landmarks`). */
   landmarks: Landmarks | null;
+  /** The critic (`agent.critic`): temporal distances between level-1 representations. */
+  critic?: TemporalDistanceCritic | null;
 }
 
 /**
@@ -27,7 +36,66 @@ export function prepareAgentExtras(
   return {
     hazard: trainHazardClassifier(config, model, data),
     landmarks: buildLandmarks(config, model, data),
+    critic: fitAgentCritic(config, model, data)?.critic ?? null,
   };
+}
+
+/**
+ * Trains the critic a config asks for (`agent.critic`) on level-1 representations of training windows of
+ * `window` consecutive frames (`samples` frames in all): representations only, never the data's true states.
+ * Null when the config asks for none.
+ */
+export function fitAgentCritic(
+  config: ExperimentConfig,
+  model: WorldModel | JepaWorldModel,
+  data: WorldModelData,
+  onStep?: (step: number, total: number) => void,
+): { critic: TemporalDistanceCritic; fit: CriticFitResult } | null {
+  const spec = config.agent.critic;
+  if (!spec) return null;
+  // A named stream of the config's seed: the same seed gives the same critic, whatever else draws from it.
+  const rng = new Rng(config.seed).derive("critic");
+  const windows = Math.max(1, Math.ceil(spec.samples / spec.window));
+  const world = asWorldModel(model);
+  const w = data.sampleArrays(windows, spec.window, rng, "train");
+  const reps = data.encodeFrames(world, w);
+  const {
+    embedding,
+    hidden,
+    norm,
+    steps,
+    batchSize,
+    lr,
+    spread,
+    slack,
+    multiplierLr,
+    nearPairs,
+    nearCandidates,
+  } = spec;
+  let stepCosts: Float32Array | undefined;
+  if (spec.stepCost === "action-norm") {
+    if (data.dataset.actionKind === "discrete")
+      throw new InputError(
+        `agent.critic.stepCost "action-norm" needs continuous actions; ${config.env.id} has discrete ones`,
+      );
+    const k = data.dataset.actionDim;
+    // A floor keeps every bound positive: a step with no action still took some time.
+    stepCosts = Float32Array.from({ length: w.actions.length / k }, (_, t) =>
+      Math.max(1e-3, Math.hypot(...w.actions.subarray(t * k, (t + 1) * k))),
+    );
+  }
+  const critic = new TemporalDistanceCritic({ dim: world.levels[0].dim, embedding, hidden, norm });
+  try {
+    const fit = fitCritic(
+      critic,
+      { reps, windows, length: spec.window, ...(stepCosts ? { stepCosts } : {}) },
+      { steps, batchSize, lr, spread, slack, multiplierLr, nearPairs, nearCandidates, rng, onStep },
+    );
+    return { critic, fit };
+  } catch (e) {
+    critic.dispose();
+    throw e;
+  }
 }
 
 /**

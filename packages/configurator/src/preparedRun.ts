@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { WorldModel } from "@hjepa/contracts";
-import { HazardClassifier } from "@hjepa/cost";
+import { HazardClassifier, TemporalDistanceCritic } from "@hjepa/cost";
 import { CheckpointError, fileSystemError, oneLine, onFileSystem } from "@hjepa/errors";
 import {
   type AgentConfig,
   agentSchema,
+  criticSchema,
   type ExperimentConfig,
   experimentSchema,
   RunFolder,
@@ -14,13 +15,13 @@ import {
 import { removeOnExit, removeStaleTemps, tempPathFor } from "@hjepa/experiment/crashSafety";
 import { readModelJson } from "@hjepa/tensor";
 import { type JepaWorldModel, latestCheckpoint, type WorldModelData } from "@hjepa/world-model";
-import { type AgentExtras, buildLandmarks, fitHazardClassifier } from "./extras.ts";
+import { type AgentExtras, buildLandmarks, fitAgentCritic, fitHazardClassifier } from "./extras.ts";
 import { loadLandmarks, saveLandmarks } from "./landmarksFile.ts";
 
 /**
  * The agent's learned parts belong to the run: `prepareRun` computes them once from the run's model and dataset
- * and saves them in `RUN/agent/` (`hazard/` and `landmarks/` in the weights format of `@hjepa/tensor`, whose
- * model.json records the weights' sha256, and `prepared.json`: the settings, seed and model checkpoint they
+ * and saves them in `RUN/agent/` (`hazard/`, `landmarks/` and `critic/` in the weights format of `@hjepa/tensor`,
+ * whose model.json records the weights' sha256, and `prepared.json`: the settings, seed and model checkpoint they
  * were made from). `loadAgentExtras` loads them for `hjepa eval`, which never trains; a part the config needs
  * that is missing, corrupted or made from other settings is a `CheckpointError` naming `hjepa prepare`.
  */
@@ -29,6 +30,7 @@ export const PREPARED_FILE = "prepared.json";
 
 type HazardSettings = NonNullable<AgentConfig["guardrails"]["hazard"]>;
 type LandmarkSettings = NonNullable<AgentConfig["landmarks"]>;
+type CriticSettings = NonNullable<AgentConfig["critic"]>;
 
 /** What `RUN/agent/prepared.json` holds. */
 export interface PreparedAgent {
@@ -39,8 +41,15 @@ export interface PreparedAgent {
   /** The config's seed and data section (the named streams "hazard" and "landmarks" of the seed drew them). */
   seed: number;
   data: ExperimentConfig["data"];
-  /** The config sections the parts were made from (null: not asked for, not made). */
-  agent: { guardrails: { hazard: HazardSettings | null }; landmarks: LandmarkSettings | null };
+  /**
+   * The config sections the parts were made from (null: not asked for, not made; `critic` is absent from
+   * files written before the critic existed).
+   */
+  agent: {
+    guardrails: { hazard: HazardSettings | null };
+    landmarks: LandmarkSettings | null;
+    critic?: CriticSettings | null;
+  };
   parts: {
     hazard: {
       folder: string;
@@ -59,6 +68,18 @@ export interface PreparedAgent {
       radius: number;
       /** Observed moves between landmarks recorded (0 without `agent.landmarks.transitions`). */
       transitions: number;
+    } | null;
+    critic?: {
+      folder: string;
+      sha256: string;
+      dim: number;
+      /**
+       * Observed transitions of the training windows, and over them at the end of training: the mean critic
+       * distance of a step over its cost, and the fraction of steps within 1 + slack of their cost.
+       */
+      transitions: number;
+      stepDistance: number;
+      withinSlack: number;
     } | null;
   };
 }
@@ -81,13 +102,25 @@ const PARTS = [
     section: (a: PreparedAgent["agent"] | AgentConfig) => a.landmarks as Record<string, unknown> | null,
     learned: ["samples", "radius", "capacity", "transitions", "window"],
   },
+  {
+    key: "critic",
+    what: "critic",
+    path: "agent.critic",
+    section: (a: PreparedAgent["agent"] | AgentConfig) =>
+      (a.critic ?? null) as Record<string, unknown> | null,
+    // Every critic setting is a training setting.
+    learned: Object.keys(criticSchema.shape),
+  },
 ] as const;
 
 /**
  * The learned settings' defaults: a prepared.json written before a setting existed was made with its default
  * (landmarks prepared before `transitions` recorded none).
  */
-const LEARNED_DEFAULTS = agentSchema.parse({ guardrails: { hazard: {} }, landmarks: {} });
+const LEARNED_DEFAULTS = agentSchema.parse({ guardrails: { hazard: {} }, landmarks: {}, critic: {} });
+
+/** Settings compare by value (`hidden` is a list). */
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** A learned setting that changes nothing given the others: `window` without `transitions`. */
 function irrelevant(key: string, settings: Record<string, unknown>): boolean {
@@ -95,7 +128,7 @@ function irrelevant(key: string, settings: Record<string, unknown>): boolean {
 }
 
 /**
- * Computes the learned parts `config.agent` asks for (hazard classifier, landmarks) from the run's `model` (its
+ * Computes the learned parts `config.agent` asks for (hazard classifier, landmarks, critic) from the run's `model` (its
  * latest checkpoint) and `data` (its dataset; may be null when the config asks for no part) and saves them in
  * `RUN/agent/`, replacing what was there. The folder is built under a temp name and renamed into place, so an
  * interrupted prepare leaves the previous parts or none, never half-written ones. Returns prepared.json.
@@ -105,17 +138,20 @@ export async function prepareRun(
   config: ExperimentConfig,
   model: WorldModel | JepaWorldModel,
   data: WorldModelData | null,
+  opts: { onCriticStep?: (step: number, total: number) => void } = {},
 ): Promise<PreparedAgent> {
   const checkpoint = checkpointIdentity(run);
   const agentDir = join(run.dir, AGENT_DIR);
   const hazardSettings = config.agent.guardrails.hazard;
   const landmarkSettings = config.agent.landmarks;
-  if ((hazardSettings || landmarkSettings) && data === null)
+  const criticSettings = config.agent.critic;
+  if ((hazardSettings || landmarkSettings || criticSettings) && data === null)
     throw new Error("prepareRun: the config asks for learned agent parts but no dataset was given");
   removeStaleTemps(run.dir, agentDir);
   const tmp = tempPathFor(agentDir);
   const keep = removeOnExit(tmp);
   let fitted: ReturnType<typeof fitHazardClassifier> = null;
+  let critic: ReturnType<typeof fitAgentCritic> = null;
   try {
     mkdirSync(tmp);
     const prepared: PreparedAgent = {
@@ -124,8 +160,8 @@ export async function prepareRun(
       checkpoint,
       seed: config.seed,
       data: config.data,
-      agent: { guardrails: { hazard: hazardSettings }, landmarks: landmarkSettings },
-      parts: { hazard: null, landmarks: null },
+      agent: { guardrails: { hazard: hazardSettings }, landmarks: landmarkSettings, critic: criticSettings },
+      parts: { hazard: null, landmarks: null, critic: null },
     };
     fitted = data && fitHazardClassifier(config, model, data);
     if (fitted) {
@@ -153,6 +189,18 @@ export async function prepareRun(
         transitions: landmarks.transitions,
       };
     }
+    critic = data && fitAgentCritic(config, model, data, opts.onCriticStep);
+    if (critic) {
+      const saved = await critic.critic.save(join(tmp, "critic"));
+      prepared.parts.critic = {
+        folder: "critic",
+        sha256: saved.sha256,
+        dim: critic.critic.dim,
+        transitions: critic.fit.transitions,
+        stepDistance: critic.fit.stepDistance,
+        withinSlack: critic.fit.withinSlack,
+      };
+    }
     writeJsonAtomic(join(tmp, PREPARED_FILE), prepared, "write the agent's prepared.json");
     replaceFolder(tmp, agentDir);
     return prepared;
@@ -162,6 +210,7 @@ export async function prepareRun(
   } finally {
     keep();
     fitted?.classifier.dispose();
+    critic?.critic.dispose();
   }
 }
 
@@ -199,20 +248,20 @@ export function checkAgentExtras(run: RunFolder, config: ExperimentConfig): Prep
   for (const p of needed) {
     const made = p.section(prepared.agent);
     const want = p.section(config.agent) as Record<string, unknown>;
-    if (made === null || prepared.parts[p.key] === null) {
+    if (made === null || prepared.parts[p.key] == null) {
       throw new CheckpointError(
         `${file}: no ${p.what} was prepared (${p.path} was null when the run was prepared); ${fix}`,
       );
     }
     const had = { ...(p.section(LEARNED_DEFAULTS) as Record<string, unknown>), ...made };
     const changed = p.learned.filter(
-      (k) => had[k] !== want[k] && !(irrelevant(k, had) && irrelevant(k, want)),
+      (k) => !same(had[k], want[k]) && !(irrelevant(k, had) && irrelevant(k, want)),
     );
     if (changed.length > 0) {
       const show = (s: Record<string, unknown>) =>
         changed.map((k) => `${p.path}.${k}=${JSON.stringify(s[k])}`).join(", ");
       throw new CheckpointError(
-        `${file}: the ${p.what} ${p.key === "hazard" ? "was" : "were"} made with ${show(had)}, ` +
+        `${file}: the ${p.what} ${p.key === "landmarks" ? "were" : "was"} made with ${show(had)}, ` +
           `the config asks for ${show(want)}; ${fix}`,
       );
     }
@@ -222,7 +271,7 @@ export function checkAgentExtras(run: RunFolder, config: ExperimentConfig): Prep
 
 /**
  * The learned parts `config` needs, loaded from the run (`checkAgentExtras`, then each part's weights against
- * its recorded sha256). Never trains. The caller disposes `hazard`.
+ * its recorded sha256). Never trains. The caller disposes `hazard` and `critic`.
  */
 export async function loadAgentExtras(
   run: RunFolder | string,
@@ -247,8 +296,15 @@ export async function loadAgentExtras(
       await checkRecordedSha(partDir, landmarkPart.sha256);
       extras.landmarks = await loadLandmarks(partDir);
     }
+    const criticPart = prepared.parts.critic;
+    if (config.agent.critic && criticPart) {
+      const partDir = join(dir, criticPart.folder);
+      await checkRecordedSha(partDir, criticPart.sha256);
+      extras.critic = await TemporalDistanceCritic.load(partDir);
+    }
   } catch (e) {
     extras.hazard?.dispose();
+    extras.critic?.dispose();
     if (e instanceof CheckpointError) throw new CheckpointError(`${oneLine(e.message)}; ${fix}`);
     throw e;
   }
@@ -270,7 +326,7 @@ export function prepareCommand(run: RunFolder, agent: AgentConfig): string {
     if (have === null) sets.push(`${p.path}={}`);
     const base = have ?? (p.section(defaults) as Record<string, unknown>);
     for (const k of p.learned)
-      if (want[k] !== base[k]) sets.push(`${p.path}.${k}=${JSON.stringify(want[k])}`);
+      if (!same(want[k], base[k])) sets.push(`${p.path}.${k}=${JSON.stringify(want[k])}`);
   }
   return `hjepa prepare ${run.dir}${sets.map((s) => ` --set ${s}`).join("")}`;
 }
@@ -313,7 +369,7 @@ function readPrepared(file: string, fix: string): PreparedAgent {
     json.agent.guardrails.hazard !== undefined &&
     typeof json.parts === "object" &&
     json.parts !== null &&
-    PARTS.every((p) => json.parts[p.key] === null || typeof json.parts[p.key]?.sha256 === "string");
+    PARTS.every((p) => json.parts[p.key] == null || typeof json.parts[p.key]?.sha256 === "string");
   if (!ok)
     throw new CheckpointError(
       `${file}: expected {version: 1, checkpoint, agent, parts} as written by hjepa prepare; ${fix}`,

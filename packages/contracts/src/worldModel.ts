@@ -54,11 +54,13 @@ export type ActionDescription = PrimitiveActionDescription | MacroActionDescript
 
 /**
  * A level's per-step latent variable `z`: what the state and the action leave undetermined about the next state
- * (stochastic transitions). Latent-variable predictors come with a later issue; no level has one yet.
+ * (stochastic transitions), so that different `z` give different plausible futures.
  */
 export interface LatentDescription {
   /** Values per step: `predict` takes `z [N, size]`, `rollout` takes `z [N, H, size]`. */
   readonly size: number;
+  /** `categorical`: z is one of `size` codes, given one-hot (the level draws it with `sampleLatent`). */
+  readonly kind: "categorical";
 }
 
 /**
@@ -74,8 +76,14 @@ export interface WorldModelLevel {
   readonly dim: number;
   /** What `a` is at this level. */
   readonly actions: ActionDescription;
-  /** The level's latent variable, or null when its predictor takes none (every level today). */
+  /** The level's latent variable, or null when its predictor takes none (a deterministic predictor). */
   readonly latent: LatentDescription | null;
+  /**
+   * Draws `z [N, latent.size]` from the level's prior p(z | s, a) for `s [N, dim]` and `a [N, actions.size]`, from
+   * `uniform [N, latent.size]` numbers in (0, 1) that the caller draws from its seeded `Rng` (reproducible draws).
+   * Present on levels whose `latent` is not null.
+   */
+  sampleLatent?(s: tf.Tensor2D, a: tf.Tensor2D, uniform: tf.Tensor2D): tf.Tensor2D;
   /**
    * Multiply-adds of one predictor call on one candidate (one row of `predict`: the unit budgets count), from
    * the predictor's weight shapes; deterministic, not timed.
@@ -95,7 +103,8 @@ export interface WorldModelLevel {
   readonly sharesRepresentationBelow: boolean;
   /**
    * One prediction, `stride` env steps ahead: `s [N, dim]`, `a [N, actions.size]` -> `[N, dim]`. `z [N, size]` is
-   * the optional latent variable; on a level whose `latent` is null, passing one is a `LatentVariableError`.
+   * the optional latent variable (absent: the level's most likely one); on a level whose `latent` is null,
+   * passing one is a `LatentVariableError`.
    */
   predict(s: tf.Tensor2D, a: tf.Tensor2D, z?: tf.Tensor2D): tf.Tensor2D;
   /**
@@ -136,7 +145,7 @@ export class LatentVariableError extends InputError {
  * is a `LatentVariableError`.
  */
 export function checkLatent(
-  level: Pick<WorldModelLevel, "level" | "latent">,
+  level: { readonly level: number; readonly latent: Pick<LatentDescription, "size"> | null },
   z: { readonly shape: readonly number[] } | null | undefined,
   leading: readonly number[],
 ): void {

@@ -1,6 +1,7 @@
 import { register } from "gymnasium-js";
 import { GRID_MAZE_OBS_MODES, GridMazeEnv } from "./grid/gridMaze.ts";
 import { KEY_DOOR_OBS_MODES, KeyDoorEnv } from "./grid/keyDoor.ts";
+import { WINDY_CLIFF_OBS_MODES, WindyCliffEnv } from "./grid/windyCliff.ts";
 import { CELL, formatMap, roomsLayout } from "./map.ts";
 import { PLDM_OBS_MODES, PLDMTwoRoomsEnv } from "./pldm/pldmTwoRooms.ts";
 import { POINT_MAZE_OBS_MODES, PointMazeEnv } from "./pointMaze/pointMaze.ts";
@@ -48,6 +49,11 @@ export const HJEPA_ENVS: readonly HjepaEnvEntry[] = [
     description: "31x31 grid maze with loops, 4 moves, far tasks for 3 planning levels",
   },
   { id: "hjepa/KeyDoor-v0", obsModes: KEY_DOOR_OBS_MODES, description: "fetch the key to open the door" },
+  {
+    id: "hjepa/WindyCliff-v0",
+    obsModes: WINDY_CLIFF_OBS_MODES,
+    description: "grid with gusts of wind toward a gorge of hazards (stochastic; latent-variable models)",
+  },
 ];
 
 /**
@@ -112,6 +118,11 @@ export function registerHjepaEnvs(): void {
   register({
     id: "hjepa/KeyDoor-v0",
     entryPoint: (kwargs) => new KeyDoorEnv(kwargs),
+    maxEpisodeSteps: MAX_STEPS,
+  });
+  register({
+    id: "hjepa/WindyCliff-v0",
+    entryPoint: (kwargs) => new WindyCliffEnv(kwargs),
     maxEpisodeSteps: MAX_STEPS,
   });
 }

@@ -29,8 +29,13 @@ export interface Task {
   bin: string;
   start: number[];
   goal: number[];
-  /** Oracle shortest-path distance from start to goal (the env's units). */
+  /** Oracle shortest-path distance from start to goal (the env's units; expected moves in a stochastic env). */
   distance: number;
+  /**
+   * Which realisation of its start-goal pair this task is (0-based), in a set made with `rollouts` > 1: every
+   * realisation is its own task (own id, own index, so its own env seed), and success counts per realisation.
+   */
+  rollout?: number;
 }
 
 export interface TaskSet {
@@ -40,6 +45,8 @@ export interface TaskSet {
   seed: number;
   bins: TaskBin[];
   tasks: Task[];
+  /** Realisations per start-goal pair (absent: 1); see `Task.rollout`. */
+  rollouts?: number;
 }
 
 export interface TaskSetOptions {
@@ -58,6 +65,11 @@ export interface TaskSetOptions {
   pilot?: number;
   /** Pairs drawn at most before giving up on filling the bins (default max(10000, 200 * count * bins)). */
   maxTries?: number;
+  /**
+   * Realisations per start-goal pair (default 1): each pair is listed this many times, as tasks `<id>/r<k>`, so
+   * that a stochastic env runs it under as many env seeds (an episode's seed comes from its task's index).
+   */
+  rollouts?: number;
   /** Recorded in the set when the env has no `spec` (envs made without the registry). */
   envId?: string;
   kwargs?: Record<string, unknown>;
@@ -76,6 +88,10 @@ export function makeTaskSetFromEnv(env: PlanningEnv, opts: TaskSetOptions): Task
   }
   if (!Number.isSafeInteger(opts.count) || opts.count <= 0) {
     throw new InputError(`${where}: count must be a positive integer (got ${opts.count})`);
+  }
+  const rollouts = opts.rollouts ?? 1;
+  if (!Number.isSafeInteger(rollouts) || rollouts <= 0) {
+    throw new InputError(`${where}: rollouts must be a positive integer (got ${opts.rollouts})`);
   }
   const pilot = opts.pilot ?? DEFAULT_PILOT;
   if (!Number.isSafeInteger(pilot) || pilot <= 0) {
@@ -142,8 +158,14 @@ export function makeTaskSetFromEnv(env: PlanningEnv, opts: TaskSetOptions): Task
     kwargs: { ...(env.spec?.kwargs ?? opts.kwargs ?? {}) },
     seed: opts.seed,
     bins,
-    tasks: filled.flat(),
+    tasks: rollouts === 1 ? filled.flat() : filled.flat().flatMap((t) => realisations(t, rollouts)),
+    ...(rollouts === 1 ? {} : { rollouts }),
   };
+}
+
+/** `count` copies of a task, one per realisation, with ids `<id>/r<k>`. */
+function realisations(task: Task, count: number): Task[] {
+  return Array.from({ length: count }, (_, k) => ({ ...task, id: `${task.id}/r${k}`, rollout: k }));
 }
 
 /** `makeTaskSetFromEnv` on `make(envId, {kwargs})` from the gymnasium-js registry; the env is closed after. */

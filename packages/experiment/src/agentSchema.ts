@@ -13,6 +13,71 @@ export const energySchema = z
     /** Over the imagined trajectory: the last step only, the sum, or a discounted sum. */
     reduce: z.enum(["last", "sum", "discounted"]).default("sum"),
     gamma: z.number().min(0).max(1).default(0.95),
+    /** Weight of this distance term; 0 leaves it out (the critic alone). */
+    weight: nonNeg.default(1),
+    /**
+     * The trained critic's temporal distance (env steps) from the imagined trajectory to the goal, a cost term
+     * beside the distance (a weighted sum; needs `agent.critic`); null for none. `reduce` "last" makes it a
+     * terminal cost.
+     */
+    critic: z
+      .object({
+        weight: z.number().positive().default(1),
+        reduce: z.enum(["last", "sum", "discounted"]).default("last"),
+        /** Weight of each imagined move's excess over one step, as the critic measures it (a jump through a wall). */
+        jumpPenalty: nonNeg.default(0),
+      })
+      .strict()
+      .nullable()
+      .default(null),
+  })
+  .strict();
+
+/**
+ * The critic: a temporal distance between representations, trained from the run's encoded data (see
+ * @hjepa/cost's README, "Critic"), saved in the run by `hjepa prepare`/`hjepa train`.
+ */
+export const criticSchema = z
+  .object({
+    /** Training frames encoded, drawn as windows of `window` consecutive frames. */
+    samples: posInt.default(20000),
+    window: z.number().int().min(2).max(1000).default(16),
+    /** Size of the embedding the distance is measured in, and the hidden layers that compute it. */
+    embedding: posInt.default(32),
+    hidden: z.array(posInt).default([128, 128]),
+    /** The norm of the embeddings' difference: "l1" holds a maze's tree of corridors, "l2" open rooms. */
+    norm: z.enum(["l2", "l1"]).default("l1"),
+    /**
+     * What an observed step counts: "step", one (the critic counts steps); "action-norm" (continuous actions),
+     * the Euclidean norm of its action, so that a step the data took at a fraction of full speed counts that
+     * fraction and the critic counts full-speed steps.
+     */
+    stepCost: z.enum(["step", "action-norm"]).default("step"),
+    steps: posInt.default(3000),
+    batchSize: posInt.default(512),
+    lr: z.number().positive().default(0.001),
+    /** Random pairs are pushed apart up to about this many steps (above the map's longest distance). */
+    spread: z.number().positive().default(500),
+    /** Allowed root-mean-square excess of an observed span over its length in steps. */
+    slack: z.number().positive().default(0.05),
+    multiplierLr: z.number().positive().default(0.03),
+    /** Fraction of the pushed pairs joined to the nearest in representation of `nearCandidates` random frames. */
+    nearPairs: z.number().min(0).max(1).default(0),
+    nearCandidates: posInt.default(32),
+  })
+  .strict();
+
+/**
+ * How a level's planner treats the world model's latent variable z (a latent-variable predictor): `mean` plans on
+ * the most likely z; `sample` (average case) rolls each candidate out in `samples` futures with z drawn from the
+ * level's prior and averages their cost; `worst` (worst case) takes the worst of them, and a hard guardrail must
+ * hold in every one. Compute is charged per future: `samples` futures cost `samples` times the predictor calls,
+ * within the same `budget`. Optional (absent: `mean`), so configs without it resolve as before.
+ */
+export const latentPlanningSchema = z
+  .object({
+    mode: z.enum(["mean", "sample", "worst"]).default("mean"),
+    samples: posInt.default(8),
   })
   .strict();
 
@@ -34,6 +99,8 @@ export const levelPlannerSchema = z
     subgoalStep: posInt.default(1),
     /** Replan this level at once when its surprise exceeds this (null: never early). */
     surpriseThreshold: z.number().positive().nullable().default(null),
+    /** This level's latent variable: most likely, average case or worst case (`latentPlanningSchema`). */
+    latent: latentPlanningSchema.optional(),
   })
   .strict();
 
@@ -54,14 +121,19 @@ export const hierarchySchema = z
      */
     subgoals: z.enum(["model", "oracle"]).default("model"),
     oracleLookahead: z.number().positive().default(2),
-    /** The near-goal rule: when a level's best plan reaches the goal within its first macro-step, the level below plans toward the goal itself. */
+    /**
+     * The near-goal rule: when it fires, the level below plans toward the goal itself. `first-step`: a level's
+     * best plan reaches the goal within its first macro-step; `critic`: the critic puts the goal within
+     * `within` env steps of the current state (null: the level's stride times its subgoalStep).
+     */
     nearGoal: z
       .object({
-        rule: z.enum(["first-step", "never"]).default("first-step"),
+        rule: z.enum(["first-step", "never", "critic"]).default("first-step"),
         tolerance: nonNeg.default(0.05),
+        within: z.number().positive().nullable().default(null),
       })
       .strict()
-      .default({ rule: "first-step", tolerance: 0.05 }),
+      .default({ rule: "first-step", tolerance: 0.05, within: null }),
   })
   .strict();
 
@@ -83,6 +155,8 @@ export const agentSchema = z
     surpriseThreshold: z.number().positive().nullable().default(null),
     /** Step budget per episode. */
     maxSteps: posInt.default(200),
+    /** Level 1's latent variable: most likely, average case or worst case (`latentPlanningSchema`). */
+    latent: latentPlanningSchema.optional(),
     energy: energySchema.default(energySchema.parse({})),
     /**
      * Landmarks for graph planners: training frames, encoded and deduplicated, that imagined states snap to;
@@ -142,8 +216,30 @@ export const agentSchema = z
         }
       }),
     hierarchy: hierarchySchema.default(hierarchySchema.parse({})),
+    /** The trainable critic (`energy.critic` and the `critic` near-goal rule use it); null for none. */
+    critic: criticSchema.nullable().default(null),
   })
-  .strict();
+  .strict()
+  .superRefine((agent, ctx) => {
+    const users = [
+      agent.energy.critic !== null && "agent.energy.critic",
+      agent.hierarchy.nearGoal.rule === "critic" && 'agent.hierarchy.nearGoal.rule "critic"',
+    ].filter((x) => typeof x === "string");
+    if (agent.critic === null && users.length > 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["critic"],
+        message: `is null, but ${users.join(" and ")} needs the critic: set agent.critic (e.g. {})`,
+      });
+    if (agent.energy.weight === 0 && agent.energy.critic === null && agent.costTerms.length === 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["energy", "weight"],
+        message: "is 0 with no critic and no costTerms: the agent would have no task cost",
+      });
+  });
 
 export type LevelPlannerConfig = z.output<typeof levelPlannerSchema>;
+export type LatentPlanningConfig = z.output<typeof latentPlanningSchema>;
 export type HierarchyConfig = z.output<typeof hierarchySchema>;
+export type CriticConfig = z.output<typeof criticSchema>;

@@ -66,6 +66,11 @@ export const lossSchema = z
     inverseDynamics: nonNeg.default(0),
     sigreg: nonNeg.default(0),
     sigregDirections: posInt.default(64),
+    /**
+     * Regularisers registered in @hjepa/world-model by research packages, each `{ type, weight, ...options }`,
+     * added to the objective. Optional (not defaulted) so that configs without it resolve as before.
+     */
+    regularizers: z.array(componentSchema).optional(),
   })
   .strict();
 

@@ -176,6 +176,11 @@ const CASES: [string, () => string[], RegExp][] = [
   ],
   ["eval --planner typo", () => ["eval", "--run", run, "--tasks", tasks, "--planner", "mpi"], /mpi/],
   [
+    "eval --world typo",
+    () => ["eval", "--run", run, "--tasks", tasks, "--world", "simulator"],
+    /--world must be learned or true-dynamics/,
+  ],
+  [
     "invalid planner option",
     () => ["eval", "--run", run, "--tasks", tasks, "--set", "agent.plannerOptions.iterations=-3"],
     /iterations/,

@@ -4,3 +4,4 @@ export * from "./joint.ts";
 export * from "./load.ts";
 export * from "./loadLevel.ts";
 export * from "./loadWorldModel.ts";
+export * from "./trueDynamics.ts";

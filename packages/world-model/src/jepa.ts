@@ -3,7 +3,10 @@ import { type Encoder, type EncoderConfig, Mlp, makeEncoder, ParamStore } from "
 import { tf } from "@hjepa/tensor";
 import type { Rng } from "gymnasium-js";
 import { ActionFeatures, type ActionSpec } from "./actionFeatures.ts";
+import { latentRollout, latentStep } from "./latentRollout.ts";
 import { EmaTarget } from "./losses/emaTarget.ts";
+import { latentPriorTerm } from "./losses/latent.ts";
+import { type RegularizerConfig, regularizerTerms } from "./losses/regularizer.ts";
 import { evaluateLoss, type LossContext, type LossPart } from "./losses/term.ts";
 import {
   covarianceTerm,
@@ -78,13 +81,16 @@ export class JepaWorldModel {
     return this.encoder.encode(obs);
   }
 
-  /** One step: `s [B, d]`, raw actions `[B, k]` -> `[B, d]`. */
-  predict(s: tf.Tensor2D, actions: tf.Tensor): tf.Tensor2D {
-    return tf.tidy(() => this.predictor.predict(s, this.actions.apply(actions)));
+  /**
+   * One step: `s [B, d]`, raw actions `[B, k]` -> `[B, d]`; `z [B, codes]` is the latent of a latent-variable
+   * predictor (absent: its most likely code).
+   */
+  predict(s: tf.Tensor2D, actions: tf.Tensor, z?: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => latentStep(this.predictor, s, this.actions.apply(actions), z));
   }
 
-  /** Open-loop rollout from `s0 [B, d]` over raw actions `[B, H, k]` -> `[B, H, d]`. */
-  rollout(s0: tf.Tensor2D, actions: tf.Tensor3D): tf.Tensor3D {
+  /** Open-loop rollout from `s0 [B, d]` over raw actions `[B, H, k]` (and latents `z [B, H, codes]`) -> `[B, H, d]`. */
+  rollout(s0: tf.Tensor2D, actions: tf.Tensor3D, z?: tf.Tensor3D): tf.Tensor3D {
     return tf.tidy(() => {
       const [b, h] = actions.shape;
       const feats = tf.reshape(this.actions.apply(tf.reshape(actions, [b * h, -1])), [
@@ -92,7 +98,9 @@ export class JepaWorldModel {
         h,
         this.actions.size,
       ]);
-      return rollout(this.predictor, s0, feats as tf.Tensor3D);
+      return z === undefined
+        ? rollout(this.predictor, s0, feats as tf.Tensor3D)
+        : latentRollout(this.predictor, s0, feats as tf.Tensor3D, z);
     });
   }
 
@@ -111,6 +119,8 @@ export class JepaWorldModel {
       covarianceTerm(loss.covariance),
       inverseDynamicsTerm(loss.inverseDynamics, this.inverseDynamics, this.actionSpec.kind === "discrete"),
       sigregTerm(loss.sigreg, loss.sigregDirections),
+      ...regularizerTerms(loss.regularizers as RegularizerConfig[] | undefined),
+      ...latentPriorTerm(this.predictor, kind),
     ];
   }
 

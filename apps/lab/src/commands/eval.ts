@@ -41,6 +41,12 @@ export const command = defineCommand({
       },
       workers: { type: "string", value: "N", default: "one per core, up to 4", help: "worker processes" },
       limit: { type: "string", value: "N", help: "evaluate only the first N tasks" },
+      world: {
+        type: "string",
+        value: "KIND",
+        default: "learned",
+        help: "learned (the run's world model) or true-dynamics (the env's exact simulator: an upper bound)",
+      },
       pictures: {
         type: "string",
         value: "N",
@@ -68,6 +74,7 @@ async function evalRun(values: {
   workers?: string;
   limit?: string;
   pictures?: string;
+  world?: string;
 }): Promise<void> {
   const runDir = userPath(required("run", values.run, "a trained run folder"));
   const tasksPath = userPath(required("tasks", values.tasks, "a task set from `hjepa tasks`"));
@@ -79,7 +86,19 @@ async function evalRun(values: {
     throw new InputError(
       `--name must be a plain folder name of letters, digits, . _ - (got "${values.name}")`,
     );
-  const req = { runDir, tasksPath, planner: values.planner, overrides: values.set ?? [], limit, pictures };
+  const world = values.world ?? "learned";
+  if (world !== "learned" && world !== "true-dynamics")
+    throw new InputError(`--world must be learned or true-dynamics (got "${world}")`);
+  const kind: "learned" | "true-dynamics" = world;
+  const req = {
+    runDir,
+    tasksPath,
+    planner: values.planner,
+    overrides: values.set ?? [],
+    limit,
+    pictures,
+    world: kind,
+  };
 
   // Everything the user gave is checked before anything is announced, loaded or written.
   const { checkEval, defaultWorkers, drawEpisodes, evaluate, stopWorkers, writeResults } = await import(
@@ -120,6 +139,7 @@ async function evalRun(values: {
     const file = writeResults(dir, outcome, {
       run: runDir,
       tasks: tasksPath,
+      world,
       backend: tensors.backend,
       createdAt: new Date().toISOString(),
     });

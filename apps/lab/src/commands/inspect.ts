@@ -1,12 +1,17 @@
+import { isHjepaError, oneLine } from "@hjepa/errors";
 import { RunFolder } from "@hjepa/experiment";
 import { userPath } from "../args.ts";
 import { defineCommand } from "../cli.ts";
 
-/** Prints a run's status and its diagnostics table (one row per diagnostics record in metrics.jsonl). */
+/**
+ * Prints a run's status and its diagnostics table (one row per diagnostics record in metrics.jsonl), and, for a
+ * run whose agent has a critic, the critic's diagnostic (it loads the model and the dataset).
+ */
 export const command = defineCommand({
   spec: {
     name: "inspect",
-    summary: "print a run's status, integrity check and diagnostics table",
+    summary:
+      "print a run's status, integrity check and diagnostics table (and the critic's, when it has one)",
     positionals: [{ name: "RUN_DIR", help: "a run folder made by hjepa train" }],
     flags: {},
     examples: ["hjepa inspect runs/2026-12-01-two-rooms-1a2b3c4"],
@@ -23,8 +28,29 @@ export const command = defineCommand({
     console.log(`files: ${await checkRunFiles(run)}`);
     printDiagnostics(run);
     await printLevels(run);
+    await printCritic(run);
   },
 });
+
+/**
+ * The critic's diagnostic (rank correlations with the oracle's geodesic and detour on held-out pairs), when the
+ * run's agent has a critic; a run whose critic is not prepared says what to run.
+ */
+async function printCritic(run: RunFolder): Promise<void> {
+  const agent = run.config<{ agent?: { critic?: unknown } }>().agent;
+  if (agent?.critic === undefined || agent.critic === null) return;
+  const { criticDiagnostic, formatCriticDiagnostic } = await import("../criticDiagnostic.ts");
+  let r: Awaited<ReturnType<typeof criticDiagnostic>>;
+  try {
+    r = await criticDiagnostic(run.dir);
+  } catch (e) {
+    // A critic that is missing or stale is part of the run's status, not a failure of inspect.
+    if (!isHjepaError(e)) throw e;
+    r = { skipped: oneLine(e.message) };
+  }
+  if ("skipped" in r) console.log(`critic diagnostic: ${r.skipped}`);
+  else for (const line of formatCriticDiagnostic(r.diagnostic)) console.log(line);
+}
 
 /** Each upper level's held-out diagnostics while it trained, and the per-level report written at the end. */
 export async function printLevels(run: RunFolder): Promise<void> {

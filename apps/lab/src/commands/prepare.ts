@@ -12,19 +12,21 @@ import {
 } from "@hjepa/experiment";
 import { userPath } from "../args.ts";
 import { defineCommand } from "../cli.ts";
+import { criticLine } from "../criticDiagnostic.ts";
 import { backendLine } from "../output.ts";
 import { ProgressBar } from "../progress.ts";
 
 /**
- * Computes a run's learned agent parts (hazard classifier, landmarks) once, from its model and dataset, and
- * saves them in RUN_DIR/agent/ for `hjepa eval`, which loads them and never trains. `--set agent...` is the one
+ * Computes a run's learned agent parts (hazard classifier, landmarks, critic) once, from its model and dataset,
+ * and saves them in RUN_DIR/agent/ for `hjepa eval`, which loads them and never trains. `--set agent...` is the one
  * way to change a finished run: it writes the changed settings into the run's agent section (config.json);
  * the model, data and training settings stay as they are.
  */
 export const command = defineCommand({
   spec: {
     name: "prepare",
-    summary: "compute a run's learned agent parts (hazard classifier, landmarks) and save them in the run",
+    summary:
+      "compute a run's learned agent parts (hazard classifier, landmarks, critic) and save them in the run",
     positionals: [{ name: "RUN_DIR", help: "a run folder made by hjepa train" }],
     flags: {
       set: {
@@ -35,12 +37,12 @@ export const command = defineCommand({
       },
     },
     notes: [
-      "Writes RUN_DIR/agent/ (hazard/, landmarks/ with checksums, prepared.json) whole or not at all; hjepa",
-      "eval loads them and stops, naming this command, when they are missing or were made from other settings.",
+      "Writes RUN_DIR/agent/ (hazard/, landmarks/, critic/ with checksums, prepared.json) whole or not at all;",
+      "hjepa eval loads them and stops, naming this command, when they are missing or made from other settings.",
       "A finished run's model is immutable: --set takes agent.* paths only (train a new run to change the rest).",
       "Needs a prepare: agent.guardrails.hazard.{epochs,samples,margin} and agent.landmarks.{samples,radius,",
-      "capacity,transitions,window}; the hazard guardrail's mode and threshold are read when planning (hjepa",
-      "eval --set is enough).",
+      "capacity,transitions,window} and agent.critic.*; the hazard guardrail's mode and threshold, agent.energy and",
+      "agent.hierarchy are read when planning (hjepa eval --set is enough).",
     ],
     examples: [
       "hjepa prepare runs/2026-12-01-four-rooms-hazard-1a2b3c4",
@@ -76,7 +78,10 @@ async function prepare(runDir: string, sets: string[]): Promise<void> {
   console.log(backendLine(await initTensors({ backend: config.backend })));
   const { model, checkpoint } = await loadTrainedModel(runDir);
   try {
-    const needsData = config.agent.guardrails.hazard !== null || config.agent.landmarks !== null;
+    const needsData =
+      config.agent.guardrails.hazard !== null ||
+      config.agent.landmarks !== null ||
+      config.agent.critic !== null;
     const root = findRepoRoot(process.env.INIT_CWD ?? process.cwd());
     let bar: ProgressBar | null = null;
     const onCollectProgress = (done: number, total: number) => {
@@ -85,8 +90,14 @@ async function prepare(runDir: string, sets: string[]): Promise<void> {
     };
     const data = needsData ? (await prepareData(config, { root, onCollectProgress })).data : null;
     (bar as ProgressBar | null)?.finish();
-    const prepared = await prepareRun(run, config, model, data);
-    const { hazard, landmarks } = prepared.parts;
+    let criticBar: ProgressBar | null = null;
+    const onCriticStep = (done: number, total: number) => {
+      criticBar ??= new ProgressBar({ label: "critic", total, unit: " steps" });
+      criticBar.update(done);
+    };
+    const prepared = await prepareRun(run, config, model, data, { onCriticStep });
+    (criticBar as ProgressBar | null)?.finish();
+    const { hazard, landmarks, critic } = prepared.parts;
     if (hazard)
       console.log(
         `hazard classifier: ${hazard.windows} windows (${hazard.hazards} hazards), training accuracy ${hazard.accuracy.toFixed(3)}`,
@@ -95,8 +106,9 @@ async function prepare(runDir: string, sets: string[]): Promise<void> {
       const moves = landmarks.transitions > 0 ? `, ${landmarks.transitions} observed moves between them` : "";
       console.log(`landmarks: ${landmarks.size} at radius ${landmarks.radius.toPrecision(3)}${moves}`);
     }
-    if (!hazard && !landmarks)
-      console.log("the agent asks for no learned part (no hazard guardrail, no landmarks)");
+    if (critic) console.log(`critic: ${criticLine(critic)}`);
+    if (!hazard && !landmarks && !critic)
+      console.log("the agent asks for no learned part (no hazard guardrail, no landmarks, no critic)");
     if (sets.length > 0 && JSON.stringify(raw.agent) !== JSON.stringify(config.agent)) {
       // After the parts are saved: a failed prepare leaves the run's config as it was.
       writeJsonAtomic(file, { ...raw, agent: config.agent }, "update the run's agent settings");

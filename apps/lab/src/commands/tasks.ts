@@ -25,15 +25,22 @@ export const command = defineCommand({
         help: `keep only pairs that pass a filter: ${FILTERS.join(", ")} (PointMaze rooms envs)`,
       },
       unbinned: { type: "boolean", help: "one bin of N tasks as the env samples them (PLDM's protocol)" },
+      rollouts: {
+        type: "string",
+        value: "R",
+        help: "realisations per start-goal pair, each its own task and env seed (stochastic envs; default 1)",
+      },
     },
     examples: [
       "hjepa tasks --env hjepa/GridMaze-v0 --count 50 --seed 0 --out tasks.json",
       "hjepa tasks --env hjepa/TwoRooms-v0 --count 34 --seed 0 --filter different-rooms --out two-rooms.json",
+      "hjepa tasks --env hjepa/WindyCliff-v0 --count 8 --rollouts 5 --seed 0 --out windy-cliff.json",
     ],
   },
   run({ values }) {
     const count = intFlag("count", values.count, undefined, { max: MAX_COUNT });
     const seed = intFlag("seed", values.seed, undefined, { min: 0 });
+    const rollouts = intFlag("rollouts", values.rollouts, 1, { min: 1, max: 1000 });
     const out = outFile("out", values.out, ".json");
     let filter: ((start: readonly number[], goal: readonly number[]) => boolean) | undefined;
     if (values.filter !== undefined && !(FILTERS as readonly string[]).includes(values.filter)) {
@@ -62,6 +69,7 @@ export const command = defineCommand({
       filter,
       filterName: values.filter,
       bins,
+      rollouts,
     });
     saveTaskSet(out, set);
     const perBin = set.bins.map(

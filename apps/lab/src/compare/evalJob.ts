@@ -99,6 +99,7 @@ export async function run(spec: EvalJobSpec, ctx: JobContext): Promise<EvalJobRe
     return { episodes, pictures };
   } finally {
     extras.hazard?.dispose();
+    extras.critic?.dispose();
     model.dispose();
   }
 }

@@ -65,7 +65,7 @@ export function runTasks(
 ): EpisodeRecord[] {
   // The agent's step budget is the episode's: the env's registered time limit must not cut it short.
   const { env, core } = makeRunEnv(config, {}, config.agent.maxSteps);
-  const { hazard, landmarks } = extras;
+  const { hazard, landmarks, critic } = extras;
   const { hierarchy } = config.agent;
   const parts = buildAgent({
     model,
@@ -73,6 +73,7 @@ export function runTasks(
     actionSpace: env.actionSpace as Box | Discrete,
     hazard: hazard ? (s) => hazard.predict(s) : null,
     landmarks,
+    critic: critic ? (s, g) => critic.distance(s, g) : null,
     subgoalOracle:
       hierarchy.subgoals === "oracle"
         ? makeSubgoalOracle(core, model, hierarchy.oracleLookahead, env.actionSpace instanceof Discrete)

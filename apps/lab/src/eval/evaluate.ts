@@ -14,9 +14,9 @@ import {
   validateConfig,
   writeJsonAtomic,
 } from "@hjepa/experiment";
-import { loadWorldModel, makeRunEnv, prepareData } from "@hjepa/runs";
+import { loadWorldModel, makeRunEnv, prepareData, trueDynamicsModel } from "@hjepa/runs";
 import { initTensors } from "@hjepa/tensor";
-import { fitLinearProbe, type HierarchicalWorldModel } from "@hjepa/world-model";
+import { fitLinearProbe } from "@hjepa/world-model";
 import { Rng } from "gymnasium-js";
 import { type EpisodeRecord, runTasks } from "./episodes.ts";
 import { type BinSummary, summarize } from "./report.ts";
@@ -31,7 +31,17 @@ export interface EvalRequest {
   limit?: number;
   /** Episodes of the first N tasks keep their subgoals, for pictures (none when absent). */
   pictures?: number;
+  /**
+   * "learned" (default): the run's trained levels. "true-dynamics": the env's exact simulator on true states
+   * (`trueDynamicsModel`), planned with the same agent: an upper bound for the planner and its cost.
+   */
+  world?: EvalWorld;
 }
+
+export type EvalWorld = "learned" | "true-dynamics";
+
+/** The world model an evaluation plans with; eval frees it when done. */
+export type EvalWorldModel = WorldModel & { dispose(): void };
 
 export interface EvalOutcome {
   config: ExperimentConfig;
@@ -65,8 +75,9 @@ export function checkEval(req: EvalRequest): { config: ExperimentConfig; set: Ta
  */
 export async function prepareEval(
   req: EvalRequest,
-): Promise<{ model: HierarchicalWorldModel; config: ExperimentConfig; set: TaskSet; step: number }> {
+): Promise<{ model: EvalWorldModel; config: ExperimentConfig; set: TaskSet; step: number }> {
   const { config, set } = checkEval(req);
+  if (req.world === "true-dynamics") return { model: trueDynamicsModel(config), config, set, step: 0 };
   const loaded = await loadWorldModel(req.runDir);
   return { model: loaded.model, config, set, step: loaded.step };
 }
@@ -78,7 +89,7 @@ export async function prepareEval(
 export async function evaluate(
   req: EvalRequest,
   opts: { workers: number; onEpisode?: (r: EpisodeRecord) => void },
-): Promise<EvalOutcome & { model: HierarchicalWorldModel }> {
+): Promise<EvalOutcome & { model: EvalWorldModel }> {
   const { model, config, set } = await prepareEval(req);
   const n = Math.min(set.tasks.length, req.limit ?? set.tasks.length);
   const indices = Array.from({ length: n }, (_, i) => i);
@@ -88,6 +99,7 @@ export async function evaluate(
     const extras = await loadAgentExtras(req.runDir, config);
     records = runTasks(config, model, set, indices, extras, opts.onEpisode, req.pictures ?? 0);
     extras.hazard?.dispose();
+    extras.critic?.dispose();
   } else {
     const shards = Array.from({ length: workers }, (_, w) => indices.filter((i) => i % workers === w));
     const parts = await Promise.all(shards.map((shard) => runWorker(req, shard, opts.onEpisode)));
@@ -161,6 +173,7 @@ export async function evalWorker(): Promise<void> {
       msg.req.pictures ?? 0,
     );
     extras.hazard?.dispose();
+    extras.critic?.dispose();
     process.send?.({ type: "done" });
   } catch (e) {
     process.send?.({ type: "error", error: serializeError(e) });
@@ -200,7 +213,7 @@ export async function probeDecoder(
  * index.html with the summary table and every plot. Returns the files written, index.html last.
  */
 export async function drawEpisodes(
-  outcome: EvalOutcome & { model: HierarchicalWorldModel },
+  outcome: EvalOutcome & { model: EvalWorldModel },
   dir: string,
   count: number,
 ): Promise<string[]> {

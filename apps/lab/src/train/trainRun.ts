@@ -30,6 +30,7 @@ import {
   wallCrossing,
 } from "@hjepa/world-model";
 import { Rng } from "gymnasium-js";
+import { criticLine } from "../criticDiagnostic.ts";
 import { ProgressBar } from "../progress.ts";
 
 type Status = "finished" | "alreadyFinished" | "interrupted" | "diverged";
@@ -101,6 +102,7 @@ export async function trainRun(
           `agent: hazard classifier (training accuracy ${(hazard.accuracy * 100).toFixed(1)}%) saved`,
         );
       if (landmarks) console.log(`agent: ${landmarks.size} landmarks saved`);
+      if (prepared.parts.critic) console.log(`agent: critic saved (${criticLine(prepared.parts.critic)})`);
     }
     run.finish(MANIFEST_STATUS[status], message);
     console.log(message);

@@ -11,7 +11,7 @@ import {
 } from "gymnasium-js";
 import { CELL, type GridMap, MapError } from "../map.ts";
 import { drawMapCells, fillDisc, fillRect, mapToAnsi, PALETTE, pictureCellPx } from "../render.ts";
-import type { PlanningEnv, PlanningInfo, TrueState } from "../types.ts";
+import type { Oracle, PlanningEnv, PlanningInfo, TrueState } from "../types.ts";
 import { labelComponents, pickExcept } from "./components.ts";
 import { type GridObs, GridObsEncoder, type GridObsMode } from "./gridObs.ts";
 import { GridOracle, MOVE_DC, MOVE_DR } from "./gridOracle.ts";
@@ -289,7 +289,8 @@ export abstract class GridEnv extends Env<GridObs, number> implements PlanningEn
     return state[0] === goal[0] && state[1] === goal[1];
   }
 
-  oracle(): GridOracle {
+  /** The exact BFS oracle (`GridOracle`); a stochastic subclass gives its own (an `Oracle`). */
+  oracle(): Oracle {
     if (this.oracleInstance === null) {
       this.oracleInstance = new GridOracle(this.map, {
         withKey: this.withKey,

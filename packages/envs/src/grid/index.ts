@@ -5,3 +5,5 @@ export * from "./gridObs.ts";
 export * from "./gridOracle.ts";
 export * from "./keyDoor.ts";
 export * from "./mazeGen.ts";
+export * from "./windyCliff.ts";
+export * from "./windyOracle.ts";

@@ -1,5 +1,6 @@
 import {
   checkLatent,
+  type LatentDescription,
   type MacroActionDescription,
   type PrimitiveActionDescription,
   type WorldModel,
@@ -8,6 +9,9 @@ import {
 import { EnvironmentError } from "@hjepa/errors";
 import { tf } from "@hjepa/tensor";
 import { JepaWorldModel } from "../jepa.ts";
+import { isLatentPredictor } from "../latentPredictor.ts";
+import { sampleLatentCodes } from "../latentRollout.ts";
+import type { Predictor } from "../predictor.ts";
 import { actionsText, describeActionSpec, describeMacroActions, specFits } from "./actionDescription.ts";
 import { predictorMultiplyAdds } from "./predictorCost.ts";
 import type { UpperLevelModel } from "./upperLevel.ts";
@@ -16,7 +20,7 @@ import type { UpperLevelModel } from "./upperLevel.ts";
 class PrimitiveLevel implements WorldModelLevel {
   readonly level = 1;
   readonly stride = 1;
-  readonly latent = null;
+  readonly latent: LatentDescription | null;
   readonly costPerCall = 1;
   readonly dim: number;
   readonly multiplyAdds: number;
@@ -27,6 +31,12 @@ class PrimitiveLevel implements WorldModelLevel {
   ) {
     this.dim = model.encoder.dim;
     this.multiplyAdds = predictorMultiplyAdds(model.params, "level 1");
+    this.latent = latentOf(model.predictor);
+  }
+
+  sampleLatent(s: tf.Tensor2D, a: tf.Tensor2D, uniform: tf.Tensor2D): tf.Tensor2D {
+    checkLatent(this, uniform, [s.shape[0]]);
+    return tf.tidy(() => sampleLatentCodes(this.model.predictor, s, this.model.actions.apply(a), uniform));
   }
 
   readonly sharesRepresentationBelow = true;
@@ -41,7 +51,7 @@ class PrimitiveLevel implements WorldModelLevel {
 
   predict(s: tf.Tensor2D, a: tf.Tensor2D, z?: tf.Tensor2D): tf.Tensor2D {
     checkLatent(this, z, [s.shape[0]]);
-    return this.model.predict(s, a);
+    return this.model.predict(s, a, z);
   }
 
   encodeActions(primitive: tf.Tensor3D): tf.Tensor2D {
@@ -51,13 +61,13 @@ class PrimitiveLevel implements WorldModelLevel {
 
   rollout(s0: tf.Tensor2D, actions: tf.Tensor3D, z?: tf.Tensor3D): tf.Tensor3D {
     checkLatent(this, z, actions.shape.slice(0, 2));
-    return this.model.rollout(s0, actions);
+    return this.model.rollout(s0, actions, z);
   }
 }
 
 /** Level k >= 2 of the contract over an `UpperLevelModel`: its macro-action latent, `stride` env steps ahead. */
 class MacroLevel implements WorldModelLevel {
-  readonly latent = null;
+  readonly latent: LatentDescription | null;
   readonly level: number;
   readonly stride: number;
   readonly dim: number;
@@ -76,6 +86,12 @@ class MacroLevel implements WorldModelLevel {
     this.dim = model.dim;
     this.multiplyAdds = predictorMultiplyAdds(model.params, `level ${model.level}`);
     this.costPerCall = this.multiplyAdds / levelOneMultiplyAdds;
+    this.latent = latentOf(model.predictor);
+  }
+
+  sampleLatent(s: tf.Tensor2D, a: tf.Tensor2D, uniform: tf.Tensor2D): tf.Tensor2D {
+    checkLatent(this, uniform, [s.shape[0]]);
+    return sampleLatentCodes(this.model.predictor, s, a, uniform);
   }
 
   get sharesRepresentationBelow(): boolean {
@@ -92,7 +108,7 @@ class MacroLevel implements WorldModelLevel {
 
   predict(s: tf.Tensor2D, a: tf.Tensor2D, z?: tf.Tensor2D): tf.Tensor2D {
     checkLatent(this, z, [s.shape[0]]);
-    return this.model.predict(s, a);
+    return this.model.predict(s, a, z);
   }
 
   encodeActions(primitive: tf.Tensor3D): tf.Tensor2D {
@@ -102,8 +118,13 @@ class MacroLevel implements WorldModelLevel {
 
   rollout(s0: tf.Tensor2D, actions: tf.Tensor3D, z?: tf.Tensor3D): tf.Tensor3D {
     checkLatent(this, z, actions.shape.slice(0, 2));
-    return this.model.rollout(s0, actions);
+    return this.model.rollout(s0, actions, z);
   }
+}
+
+/** A level's latent variable: its predictor's codes, or null for a deterministic predictor. */
+function latentOf(predictor: Predictor): LatentDescription | null {
+  return isLatentPredictor(predictor) ? { kind: "categorical", size: predictor.latent.size } : null;
 }
 
 /** `encodeActions` takes exactly one macro-step of primitive actions: `[N, stride, k]`. */

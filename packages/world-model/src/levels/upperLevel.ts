@@ -5,6 +5,8 @@ import { tf } from "@hjepa/tensor";
 import type { Rng } from "gymnasium-js";
 import { ActionFeatures, type ActionSpec } from "../actionFeatures.ts";
 import type { JepaWorldModel, SequenceBatch } from "../jepa.ts";
+import { latentRollout, latentStep } from "../latentRollout.ts";
+import { latentPriorTerm } from "../losses/latent.ts";
 import { evaluateLoss, type LossContext, type LossPart } from "../losses/term.ts";
 import {
   covarianceTerm,
@@ -134,14 +136,19 @@ export class UpperLevelModel {
     });
   }
 
-  /** One macro-step: `s [B, d]`, latent `[B, m]` -> `[B, d]`. */
-  predict(s: tf.Tensor2D, latent: tf.Tensor2D): tf.Tensor2D {
-    return this.predictor.predict(s, latent);
+  /**
+   * One macro-step: `s [B, d]`, macro-action latent `[B, m]` -> `[B, d]`; `z [B, codes]` is the step's latent
+   * variable when the predictor has one (absent: its most likely code).
+   */
+  predict(s: tf.Tensor2D, latent: tf.Tensor2D, z?: tf.Tensor2D): tf.Tensor2D {
+    return latentStep(this.predictor, s, latent, z);
   }
 
-  /** Open-loop rollout from `s0 [B, d]` over latents `[B, H, m]` -> `[B, H, d]`. */
-  rollout(s0: tf.Tensor2D, latents: tf.Tensor3D): tf.Tensor3D {
-    return rollout(this.predictor, s0, latents);
+  /** Open-loop rollout from `s0 [B, d]` over macro-action latents `[B, H, m]` (and `z [B, H, codes]`) -> `[B, H, d]`. */
+  rollout(s0: tf.Tensor2D, latents: tf.Tensor3D, z?: tf.Tensor3D): tf.Tensor3D {
+    return z === undefined
+      ? rollout(this.predictor, s0, latents)
+      : latentRollout(this.predictor, s0, latents, z);
   }
 
   /**
@@ -164,6 +171,7 @@ export class UpperLevelModel {
       rolloutPredictionTerm(loss.prediction, loss.predictionKind),
       teacherForcingTerm(loss.teacherForcing, loss.predictionKind),
       klTerm(this.macroAction.klWeight ?? 0),
+      ...latentPriorTerm(this.predictor, loss.predictionKind),
       // The representation's regulariser enters the total as one summand (zero for the identity).
       {
         group: "representation",

@@ -5,19 +5,26 @@
  */
 import type { Mlp } from "@hjepa/perception";
 import { tf } from "@hjepa/tensor";
+import { isLatentPredictor } from "../latentPredictor.ts";
 import { rollout } from "../predictor.ts";
+import { latentRolloutLoss, latentTeacherForcingLoss } from "./latent.ts";
 import { type PredictionLossKind, predictionLoss } from "./prediction.ts";
 import { randomDirections, sigregLoss } from "./sigreg.ts";
 import type { LossContext, LossTerm } from "./term.ts";
 import { covarianceLoss, varianceLoss } from "./vicreg.ts";
 
-/** Error of the open-loop rollout from the first state over every step's condition against the targets. */
+/**
+ * Error of the open-loop rollout from the first state over every step's condition against the targets (a
+ * latent-variable predictor's with each step's code inferred from its target: `latent.ts`).
+ */
 export function rolloutPredictionTerm(weight: number, kind: PredictionLossKind): LossTerm {
   return {
     name: "prediction",
     weight,
     compute: (ctx) =>
-      predictionLoss(rollout(ctx.predictor, ctx.start, ctx.conditions), ctx.targets, { kind }),
+      isLatentPredictor(ctx.predictor)
+        ? latentRolloutLoss(ctx.predictor, ctx, kind)
+        : predictionLoss(rollout(ctx.predictor, ctx.start, ctx.conditions), ctx.targets, { kind }),
   };
 }
 
@@ -27,6 +34,7 @@ export function teacherForcingTerm(weight: number, kind: PredictionLossKind): Lo
     name: "teacherForcing",
     weight,
     compute: (ctx) => {
+      if (isLatentPredictor(ctx.predictor)) return latentTeacherForcingLoss(ctx.predictor, ctx, kind);
       const { prev, rows, d } = previousStates(ctx);
       const oneStep = ctx.predictor.predict(prev, ctx.stepConditions);
       return predictionLoss(oneStep, tf.reshape(ctx.targets, [rows, d]), { kind });
