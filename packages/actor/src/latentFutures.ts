@@ -1,8 +1,8 @@
 import { InputError } from "@hjepa/errors";
 import { tf } from "@hjepa/tensor";
 import type { Rng } from "gymnasium-js";
-import { rankCandidates, type Scored } from "./search.ts";
-import type { PlannerModel } from "./types.ts";
+import { rankCandidates, rollout, type Scored } from "./search.ts";
+import type { PlannerModel, PlanRequest } from "./types.ts";
 
 /**
  * How a planner treats a world-model level's latent variable z (`WorldModelLevel.latent`), set per level by the
@@ -145,4 +145,55 @@ export function aggregateFutures(
     representative[i] = best;
   }
   return { total: t, feasible: f, order: rankCandidates(t, f), representative };
+}
+
+/**
+ * The latent side of one search: how many futures each candidate is rolled out in, the plan's fixed scenarios
+ * (none in mode "mean"), and how a batch is rolled out and scored over them. `Search` holds one and calls it for
+ * every batch, so every planner that scores through `Search.evaluate` plans over latents the same way.
+ */
+export class LatentFutures {
+  readonly futures: number;
+  readonly mode: LatentMode;
+  private readonly scenarios: Float32Array | null;
+
+  /** `allowed`: the planner scores every candidate through `Search.evaluate` (see `futuresOf`). */
+  constructor(request: PlanRequest, planner: string, allowed: boolean) {
+    this.futures = futuresOf(request.latent, request.model, planner, allowed);
+    this.mode = request.latent?.mode ?? "mean";
+    this.scenarios =
+      this.mode === "mean"
+        ? null
+        : drawScenarios(
+            request.rng.derive("latent-futures"),
+            this.futures,
+            request.horizon,
+            request.model.latent?.size ?? 1,
+          );
+  }
+
+  /**
+   * Rolls `a [C, H, k]` out in every candidate's futures: `rows [C * M, H, k]` (candidate i's futures in rows
+   * i * M .. i * M + M - 1) and their states `[C * M, H, d]`.
+   */
+  rollout(request: PlanRequest, a: tf.Tensor3D): { rows: tf.Tensor3D; states: tf.Tensor3D } {
+    const m = this.futures;
+    const [count, h, k] = a.shape;
+    const rows =
+      m === 1
+        ? a
+        : (tf.reshape(tf.tile(tf.expandDims(a, 1), [1, m, 1, 1]), [count * m, h, k]) as tf.Tensor3D);
+    const states =
+      this.scenarios === null
+        ? rollout(request.model, request.state, rows)
+        : sampledRollout(request.model, request.state, rows, this.scenarios, m);
+    return { rows, states };
+  }
+
+  /** The batch's scores per candidate: its futures' rows aggregated by the mode (unchanged in mode "mean"). */
+  score(raw: Scored, count: number): Scored {
+    return this.scenarios === null
+      ? raw
+      : aggregateFutures(raw.total, raw.feasible, count, this.futures, this.mode);
+  }
 }

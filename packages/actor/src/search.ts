@@ -13,13 +13,7 @@ import {
   describeActions,
   type PlannerActions,
 } from "./actionSpace.ts";
-import {
-  aggregateFutures,
-  drawScenarios,
-  futuresOf,
-  type LatentMode,
-  sampledRollout,
-} from "./latentFutures.ts";
+import { LatentFutures } from "./latentFutures.ts";
 import type { PlannerModel, PlanRequest, PlanResult } from "./types.ts";
 
 /**
@@ -104,12 +98,8 @@ export class Search {
    * by it.
    */
   readonly capacity: number;
-  /**
-   * Futures each candidate is rolled out in (`PlanRequest.latent`: 1 for mode "mean", M for "sample" and
-   * "worst"); each costs its own predictor calls.
-   */
+  /** Futures each candidate is rolled out in (1, or M for latent modes "sample"/"worst"), each paid for. */
   readonly futures: number;
-  readonly latentMode: LatentMode;
   /** The level planned at. */
   readonly level: number;
   readonly space: PlannerActions;
@@ -117,8 +107,8 @@ export class Search {
   used = 0;
   private readonly t0 = performance.now();
   private best: Incumbent | null = null;
-  /** The plan's latent scenarios (`drawScenarios`), null in mode "mean". */
-  private readonly scenarios: Float32Array | null;
+  /** Futures per candidate, the plan's latent scenarios, and how a batch is rolled out over them. */
+  private readonly latent: LatentFutures;
 
   /**
    * `futures`: the planner scores every candidate through `evaluate`, so it can plan over sampled latent futures
@@ -154,17 +144,8 @@ export class Search {
     this.budget = budget;
     this.callCost = callCost;
     this.level = request.model.level ?? 1;
-    this.futures = futuresOf(request.latent, request.model, planner, futures);
-    this.latentMode = request.latent?.mode ?? "mean";
-    this.scenarios =
-      this.latentMode === "mean"
-        ? null
-        : drawScenarios(
-            request.rng.derive("latent-futures"),
-            this.futures,
-            horizon,
-            request.model.latent?.size ?? 1,
-          );
+    this.latent = new LatentFutures(request, planner, futures);
+    this.futures = this.latent.futures;
     // The epsilon keeps an exact budget (e.g. 4096 units at cost 1) from losing a call to rounding.
     this.capacity = Math.floor(budget / (callCost * this.futures) + 1e-9);
   }
@@ -232,27 +213,15 @@ export class Search {
       );
     }
     this.charge(count * h);
-    const { request } = this;
-    const m = this.futures;
-    const scenarios = this.scenarios;
+    const { request, latent } = this;
     const [states, total, feasible] = tf.tidy(() => {
-      const a = tf.tensor3d(actions, [count, h, k]);
-      // Each candidate's M futures are M consecutive rows, rolled out and scored in the same batch.
-      const rows =
-        m === 1
-          ? a
-          : (tf.reshape(tf.tile(tf.expandDims(a, 1), [1, m, 1, 1]), [count * m, h, k]) as tf.Tensor3D);
-      const s =
-        scenarios === null
-          ? rollout(request.model, request.state, rows)
-          : sampledRollout(request.model, request.state, rows, scenarios, m);
+      const { rows, states: s } = latent.rollout(request, tf.tensor3d(actions, [count, h, k]));
       const ev = request.cost.evaluate({ states: s, actions: rows, start: request.state }, request.goal);
       return [s, ev.total, ev.feasible];
     });
     const raw = scoreOf(total, feasible);
     tf.dispose([total, feasible]);
-    const scored =
-      scenarios === null ? raw : aggregateFutures(raw.total, raw.feasible, count, m, this.latentMode);
+    const scored = latent.score(raw, count);
     const best = scored.order[0] as number;
     const row = "representative" in scored ? (scored.representative as Int32Array)[best] : best;
     this.offer(actions, states, scored, best, force, row);

@@ -15,8 +15,9 @@ import {
 import { removeOnExit, removeStaleTemps, tempPathFor } from "@hjepa/experiment/crashSafety";
 import { readModelJson } from "@hjepa/tensor";
 import { type JepaWorldModel, latestCheckpoint, type WorldModelData } from "@hjepa/world-model";
-import { type AgentExtras, buildLandmarks, fitAgentCritic, fitHazardClassifier } from "./extras.ts";
-import { loadLandmarks, saveLandmarks } from "./landmarksFile.ts";
+import type { AgentExtras } from "./extras.ts";
+import { loadLandmarks } from "./landmarksFile.ts";
+import { fitAndSaveParts } from "./saveParts.ts";
 
 /**
  * The agent's learned parts belong to the run: `prepareRun` computes them once from the run's model and dataset
@@ -150,10 +151,10 @@ export async function prepareRun(
   removeStaleTemps(run.dir, agentDir);
   const tmp = tempPathFor(agentDir);
   const keep = removeOnExit(tmp);
-  let fitted: ReturnType<typeof fitHazardClassifier> = null;
-  let critic: ReturnType<typeof fitAgentCritic> = null;
+  let fitted: Awaited<ReturnType<typeof fitAndSaveParts>> | null = null;
   try {
     mkdirSync(tmp);
+    fitted = await fitAndSaveParts(tmp, config, model, data, opts.onCriticStep);
     const prepared: PreparedAgent = {
       version: 1,
       createdAt: new Date().toISOString(),
@@ -161,46 +162,8 @@ export async function prepareRun(
       seed: config.seed,
       data: config.data,
       agent: { guardrails: { hazard: hazardSettings }, landmarks: landmarkSettings, critic: criticSettings },
-      parts: { hazard: null, landmarks: null, critic: null },
+      parts: fitted.parts,
     };
-    fitted = data && fitHazardClassifier(config, model, data);
-    if (fitted) {
-      const saved = await fitted.classifier.save(join(tmp, "hazard"));
-      const hazards = fitted.fit.positives;
-      prepared.parts.hazard = {
-        folder: "hazard",
-        sha256: saved.sha256,
-        dim: fitted.classifier.dim,
-        hidden: fitted.classifier.hidden,
-        windows: hazards + fitted.fit.negatives,
-        hazards,
-        accuracy: fitted.fit.accuracy,
-      };
-    }
-    const landmarks = data && buildLandmarks(config, model, data);
-    if (landmarks) {
-      const saved = await saveLandmarks(join(tmp, "landmarks"), landmarks);
-      prepared.parts.landmarks = {
-        folder: "landmarks",
-        sha256: saved,
-        size: landmarks.size,
-        dim: landmarks.dim,
-        radius: landmarks.radius,
-        transitions: landmarks.transitions,
-      };
-    }
-    critic = data && fitAgentCritic(config, model, data, opts.onCriticStep);
-    if (critic) {
-      const saved = await critic.critic.save(join(tmp, "critic"));
-      prepared.parts.critic = {
-        folder: "critic",
-        sha256: saved.sha256,
-        dim: critic.critic.dim,
-        transitions: critic.fit.transitions,
-        stepDistance: critic.fit.stepDistance,
-        withinSlack: critic.fit.withinSlack,
-      };
-    }
     writeJsonAtomic(join(tmp, PREPARED_FILE), prepared, "write the agent's prepared.json");
     replaceFolder(tmp, agentDir);
     return prepared;
@@ -209,8 +172,7 @@ export async function prepareRun(
     throw fileSystemError(e, agentDir, "save the agent's learned parts");
   } finally {
     keep();
-    fitted?.classifier.dispose();
-    critic?.critic.dispose();
+    fitted?.dispose();
   }
 }
 

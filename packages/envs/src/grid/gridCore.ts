@@ -381,11 +381,8 @@ export abstract class GridEnv extends Env<GridObs, number> implements PlanningEn
   private mapPicture(keyTaken: boolean): { width: number; height: number; data: Uint8Array } {
     const px = this.renderCellPx;
     const idx = keyTaken ? 1 : 0;
-    let layer = this.mapLayers[idx];
-    if (layer === null) {
-      layer = drawMapCells(this.map, px, { keyTaken, doorOpen: keyTaken }).data;
-      this.mapLayers[idx] = layer;
-    }
+    this.mapLayers[idx] ??= drawMapCells(this.map, px, { keyTaken, doorOpen: keyTaken }).data;
+    const layer = this.mapLayers[idx];
     const img = { width: this.map.cols * px, height: this.map.rows * px, data: layer.slice() };
     const inset = Math.max(1, Math.floor(px / 6));
     fillRect(
