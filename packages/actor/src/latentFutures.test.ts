@@ -43,6 +43,11 @@ function windyToy(calls = { rows: 0 }): PlannerModel {
         );
         return tf.concat([tf.sub(1, gust), gust], 1) as tf.Tensor2D;
       }),
+    latentPrior: (_s, a) =>
+      tf.tidy(() => {
+        const gust = tf.mul(shortcut(a), GUST);
+        return tf.concat([tf.sub(1, gust), gust], 1) as tf.Tensor2D;
+      }),
   };
 }
 
@@ -80,7 +85,8 @@ function request(
   };
 }
 
-const latentCount = (latent: LatentPlanning | null) => (latent?.mode === "mean" ? 1 : (latent?.samples ?? 1));
+const latentCount = (latent: LatentPlanning | null) =>
+  latent?.mode === "mean" ? 1 : latent?.mode === "adversarial" ? 2 : (latent?.samples ?? 1);
 
 /** How often the plan's first action is the shortcut, over 40 seeded plans. */
 async function shortcutRate(latent: LatentPlanning | null): Promise<number> {
@@ -140,6 +146,22 @@ describe("planning over latent futures", () => {
     expect(plans[0]?.cost).toBe(plans[1]?.cost);
   });
 
+  it("the adversary never takes the shortcut, at 2 calls per candidate-step, and only picks plausible codes", async () => {
+    // It predicts both codes and keeps the costlier: the gust (a fall) for the shortcut. The safe step's prior
+    // gives the gust 0, so the adversary keeps it calm there (the safe step stays safe).
+    expect(await shortcutRate({ mode: "adversarial", samples: 1 })).toBe(0);
+    // With the bar above the gust's 30% the adversary sees only calm, like the most likely future.
+    expect(await shortcutRate({ mode: "adversarial", samples: 1, plausible: 0.5 })).toBe(1);
+    const calls = { rows: 0 };
+    const req = request(windyToy(calls), { mode: "adversarial", samples: 1 }, 1, 256);
+    const plan = categoricalCemPlanner({ population: 8, iterations: 4 }).plan(req);
+    tf.dispose([req.state, req.goal]);
+    expect(plan.stats.predictorCalls).toBe(8 * 4 * 2);
+    expect(calls.rows).toBe(plan.stats.predictorCalls);
+    expect(plan.actions[0]).toBe(1);
+    expect(plan.stats.feasible).toBe(true);
+  });
+
   it("refuses sampled futures on a level without a latent or with a planner that cannot sample them", () => {
     const plain: PlannerModel = { predict: (s) => tf.clone(s) };
     const req = request(plain, { mode: "worst", samples: 4 }, 0);
@@ -147,6 +169,13 @@ describe("planning over latent futures", () => {
     expect(() => categoricalCemPlanner().plan(req)).toThrow(/level 1's predictor takes none/);
     const beam = request(windyToy(), { mode: "sample", samples: 4 }, 0);
     expect(() => beamPlanner().plan(beam)).toThrow(/most likely latent only/);
+    const noPrior = request(
+      { ...windyToy(), latentPrior: undefined },
+      { mode: "adversarial", samples: 1 },
+      0,
+    );
+    expect(() => categoricalCemPlanner().plan(noPrior)).toThrow(/needs level 1's latentPrior/);
+    tf.dispose([noPrior.state, noPrior.goal]);
     tf.dispose([req.state, req.goal, beam.state, beam.goal]);
   });
 });

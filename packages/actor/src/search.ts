@@ -98,7 +98,10 @@ export class Search {
    * by it.
    */
   readonly capacity: number;
-  /** Futures each candidate is rolled out in (1, or M for latent modes "sample"/"worst"), each paid for. */
+  /**
+   * Predictor calls per candidate-step, each paid for: 1, M futures in latent modes "sample"/"worst", or every
+   * latent code in "adversarial".
+   */
   readonly futures: number;
   /** The level planned at. */
   readonly level: number;
@@ -112,7 +115,8 @@ export class Search {
 
   /**
    * `futures`: the planner scores every candidate through `evaluate`, so it can plan over sampled latent futures
-   * (`PlanRequest.latent` mode "sample" or "worst"); other planners get an `InputError` for those modes.
+   * (`PlanRequest.latent` mode "sample", "worst" or "adversarial"); other planners get an `InputError` for those
+   * modes.
    */
   constructor(
     readonly request: PlanRequest,
@@ -153,7 +157,12 @@ export class Search {
   /** "N candidate-steps", with their cost in units when a call costs other than 1: for messages. */
   need(calls: number): string {
     const units = calls * this.callCost * this.futures;
-    const each = this.futures > 1 ? ` in ${this.futures} latent futures each` : "";
+    const each =
+      this.futures === 1
+        ? ""
+        : this.latent.mode === "adversarial"
+          ? ` with each of ${this.futures} latent codes predicted`
+          : ` in ${this.futures} latent futures each`;
     return this.callCost === 1 && this.futures === 1
       ? `${calls} candidate-steps`
       : `${calls} candidate-steps${each} (${Number(units.toPrecision(6))} cost units at level ${this.level})`;

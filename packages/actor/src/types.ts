@@ -57,7 +57,8 @@ export interface PlanRequest {
   landmarks?: LandmarkSet | null;
   /**
    * How the level's latent variable is planned with (`latentFutures.ts`): its most likely value (absent or
-   * "mean"), the average over `samples` sampled futures per candidate, or the worst of them.
+   * "mean"), the average over `samples` sampled futures per candidate, the worst of them, or an adversary's
+   * choice of z at every step ("adversarial").
    */
   latent?: LatentPlanning | null;
 }

@@ -30,6 +30,16 @@ export interface Decision {
   /** Per level (top first): whether it planned and what it spent; and the subgoals handed down. */
   levels: LevelPlanStats[];
   subgoals: Subgoal[];
+  /** The configurator's strategy in force (`PlanSettings.stage`), when it names one. */
+  stage?: string;
+}
+
+/** A change of strategy by the configurator during an episode (adaptation from memory). */
+export interface Adaptation {
+  /** The env step from which the new settings apply. */
+  step: number;
+  /** The strategy moved to (`PlanSettings.stage`). */
+  stage: string;
 }
 
 export interface EpisodeResult {
@@ -44,6 +54,8 @@ export interface EpisodeResult {
   memory: EpisodeMemory;
   /** The first plan's imagined representations ([H, d]), for pictures. */
   firstPlan: PlanResult | null;
+  /** Every change of strategy, in order (empty when the configurator kept its first). */
+  adaptations: Adaptation[];
 }
 
 /**
@@ -65,7 +77,10 @@ export function runEpisode(
   const goal = tf.tidy(() =>
     parts.model.encode(toBatch(info.goalObs as ArrayLike<number>, parts.model.obsShape)),
   );
+  const goalValues = goal.dataSync().slice() as Float32Array;
   const hierarchy = new Hierarchy(parts, opts.rng);
+  const adaptations: Adaptation[] = [];
+  let stage: string | undefined;
   const oracle = parts.subgoalOracle ?? null;
   const goalState = core.goalState();
   let memory: EpisodeMemory | null = null;
@@ -86,7 +101,12 @@ export function runEpisode(
       memory ??= new EpisodeMemory(zValues.length);
       const state = core.trueState();
       const surprise = memory.observe(step, zValues, state);
-      const settings = parts.configure({ step, episode: memory });
+      const settings = parts.configure({ step, episode: memory, goal: goalValues });
+      if (settings.stage !== stage) {
+        if (stage !== undefined && settings.stage !== undefined)
+          adaptations.push({ step, stage: settings.stage });
+        stage = settings.stage;
+      }
       const t0 = performance.now();
       const decision = hierarchy.decide(
         step,
@@ -107,6 +127,7 @@ export function runEpisode(
           cost: decision.plan.cost,
           levels: decision.plan.hierarchy.levels,
           subgoals: decision.plan.hierarchy.subgoals,
+          ...(stage !== undefined ? { stage } : {}),
         });
         firstPlan ??= decision.plan;
       }
@@ -130,6 +151,7 @@ export function runEpisode(
     decisions,
     memory: memory ?? new EpisodeMemory(1),
     firstPlan,
+    adaptations,
   };
 }
 

@@ -11,6 +11,8 @@ interface LevelState {
   plan: PlanResult;
   step: number;
   goal: Float32Array;
+  /** The settings the plan was made with. */
+  settings: LevelSettings;
 }
 
 /** What one decision of the hierarchy gives the agent: the level-1 plan in force and what this step spent. */
@@ -89,14 +91,16 @@ export class Hierarchy {
       const usedUp = state ? Math.floor(elapsed / level.stride) >= state.plan.horizon : true;
       const goalMoved = state ? !sameVector(state.goal, goalK) : true;
       const surprised = ls.surpriseThreshold !== null && surprise > ls.surpriseThreshold;
-      const replan = !state || elapsed >= ls.replanEvery || usedUp || goalMoved || surprised;
+      // A change of strategy (the configurator's adaptation) replans at once.
+      const restrategised = state ? !sameStrategy(state.settings, ls) : false;
+      const replan = !state || elapsed >= ls.replanEvery || usedUp || goalMoved || surprised || restrategised;
       let current: LevelState;
       if (replan) {
         const part = this.parts.levels[ls.level - 1];
         if (!part) throw new InputError(`the agent has no planner for level ${ls.level}`);
         const goalTensor = tf.tensor2d(goalK, [1, goalK.length]);
         // A warm start is the previous plan shifted by one of this level's steps: usable when exactly one passed.
-        const warm = state && elapsed === level.stride && !goalMoved ? state.plan : null;
+        const warm = state && elapsed === level.stride && !goalMoved && !restrategised ? state.plan : null;
         const plan = part.planner.plan({
           state: sk,
           goal: goalTensor,
@@ -112,7 +116,7 @@ export class Hierarchy {
           landmarks: sharesLevelOne(model.levels, ls.level) ? (this.parts.landmarks ?? null) : null,
         });
         goalTensor.dispose();
-        current = { plan, step, goal: goalK };
+        current = { plan, step, goal: goalK, settings: ls };
         this.states.set(ls.level, current);
         const record = { step, horizon: ls.horizon, predicted: plan.predicted, actions: plan.actions };
         if (ls.level === 1) memory.recordPlan(record);
@@ -256,4 +260,13 @@ function checkSettings(levels: readonly LevelSettings[], available: number): voi
       );
     }
   }
+}
+
+/** Whether two settings of a level plan the same way (horizon, budget, latent planning). */
+function sameStrategy(a: LevelSettings, b: LevelSettings): boolean {
+  return (
+    a.horizon === b.horizon &&
+    a.budget === b.budget &&
+    JSON.stringify(a.latent ?? null) === JSON.stringify(b.latent ?? null)
+  );
 }

@@ -45,6 +45,18 @@ export interface PlanSettings {
   /** The levels planned with at this step, top first, ending with level 1 (one entry: a flat agent). */
   levels: LevelSettings[];
   nearGoal: NearGoalRule;
+  /** The name of the strategy these settings are (an adaptive configurator's stage); absent for a fixed one. */
+  stage?: string;
+}
+
+/** What the configurator sees when it chooses the settings of a step. */
+export interface ConfigureContext {
+  /** The env step about to be planned (0 at the start of an episode). */
+  step: number;
+  /** The episode so far: observed representations, plans and surprise per level. */
+  episode: EpisodeMemory;
+  /** The goal's level-1 representation. */
+  goal: Float32Array;
 }
 
 /** What a level needs besides its settings: its planner and its cost (the task energy and its guardrails). */
@@ -71,8 +83,11 @@ export interface AgentParts {
   levels: LevelParts[];
   /** Representations of real states that graph planners snap imagined states to (level 1; optional). */
   landmarks?: LandmarkSet | null;
-  /** Chooses plan settings per episode and step. */
-  configure: (ctx: { step: number; episode: EpisodeMemory }) => PlanSettings;
+  /**
+   * Chooses plan settings per episode and step. It is called at every step of an episode in order, from step 0;
+   * a new episode starts with a new `EpisodeMemory`.
+   */
+  configure: (ctx: ConfigureContext) => PlanSettings;
   /** Set for the oracle-subgoal arm: level 1's subgoals come from it (levels above are not planned). */
   subgoalOracle?: SubgoalOracle | null;
   /** The critic on level-1 representations (env steps to a goal), for the `critic` near-goal rule. */

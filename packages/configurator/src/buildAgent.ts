@@ -13,6 +13,7 @@ import {
 } from "@hjepa/cost";
 import { EnvironmentError, InputError } from "@hjepa/errors";
 import type { AgentConfig } from "@hjepa/experiment";
+import { tf } from "@hjepa/tensor";
 import {
   actionsText,
   asWorldModel,
@@ -21,6 +22,7 @@ import {
   primitiveActionsFit,
 } from "@hjepa/world-model";
 import { Box, type Discrete } from "gymnasium-js";
+import { AdaptiveConfigurator, adaptStages, type GoalDistance, l2Distance } from "./adapt.ts";
 
 export interface BuildAgentOptions {
   /** The world model (a trained level 1 alone is taken as the one-level world model over it). */
@@ -116,12 +118,24 @@ export function buildAgent({
     return new Cost({ terms, guardrails });
   };
   const planned = plannedLevels(agent);
-  const top = planned[0] as number;
-  if (top > world.levels.length) {
+  if ((planned[0] as number) > world.levels.length) {
     throw new InputError(
-      `agent.hierarchy plans with ${top} levels; the world model has ${world.levels.length}`,
+      `agent.hierarchy plans with ${planned[0]} levels; the world model has ${world.levels.length}`,
     );
   }
+  const levelsFor = (use: number) =>
+    plannedLevels({ ...agent, hierarchy: { ...agent.hierarchy, use } }).map((k) => levelSettings(agent, k));
+  for (const [i, stage] of (agent.adapt?.stages ?? []).entries()) {
+    const reach = stage.use === undefined ? 0 : levelsFor(stage.use).length;
+    if (stage.use !== undefined && (reach !== stage.use || stage.use > world.levels.length))
+      throw new InputError(
+        `agent.adapt.stages[${i}].use is ${stage.use}, but the agent can plan with ${Math.min(reach, world.levels.length)} ` +
+          `level(s): every level up to ${stage.use} needs an agent.levels entry and a world-model level ` +
+          `(the world model has ${world.levels.length})`,
+      );
+  }
+  // Planners for every level a stage of adaptation may plan with.
+  const top = Math.max(planned[0] as number, ...(agent.adapt?.stages ?? []).map((s) => s.use ?? 1));
   const levels = [
     { level: 1, planner: makePlanner(agent.planner, agent.plannerOptions), cost: costAt(1) },
     ...agent.levels
@@ -143,11 +157,27 @@ export function buildAgent({
     levels: planned.map((k) => levelSettings(agent, k)),
     nearGoal: { ...agent.hierarchy.nearGoal },
   };
+  let configure: AgentParts["configure"] = () => settings;
+  if (agent.adapt) {
+    const distance: GoalDistance = critic
+      ? (s, g) =>
+          tf.tidy(
+            () =>
+              critic(tf.tensor2d(s, [1, s.length]), tf.tensor2d(g, [1, g.length])).dataSync()[0] as number,
+          )
+      : l2Distance;
+    const adaptive = new AdaptiveConfigurator(
+      agent.adapt,
+      adaptStages(settings, agent.adapt, levelsFor),
+      distance,
+    );
+    configure = (ctx) => adaptive.configure(ctx);
+  }
   return {
     model: world,
     levels,
     landmarks,
-    configure: () => settings,
+    configure,
     subgoalOracle: agent.hierarchy.subgoals === "oracle" ? subgoalOracle : null,
     critic,
   };

@@ -109,7 +109,7 @@ describe("the critic as a learned agent part", () => {
       a.hierarchy = { nearGoal: { rule: "critic", within: 6 } };
     });
     const parts = buildAgent({ model, agent: nearGoal.agent, actionSpace, critic });
-    expect(parts.configure({ step: 0, episode: null as never }).nearGoal).toEqual({
+    expect(parts.configure({ step: 0, episode: null as never, goal: new Float32Array(0) }).nearGoal).toEqual({
       rule: "critic",
       tolerance: 0.05,
       within: 6,

@@ -1,3 +1,4 @@
+export * from "./adapt.ts";
 export * from "./buildAgent.ts";
 export * from "./configSchema.ts";
 export * from "./extras.ts";

@@ -85,6 +85,12 @@ export interface WorldModelLevel {
    */
   sampleLatent?(s: tf.Tensor2D, a: tf.Tensor2D, uniform: tf.Tensor2D): tf.Tensor2D;
   /**
+   * The level's prior p(z | s, a) itself: probabilities `[N, latent.size]` (rows sum to 1) for `s [N, dim]` and
+   * `a [N, actions.size]`; what a planner that searches z (rather than samples it) needs to tell a plausible code
+   * from one the data never had there. Present on levels whose `latent` is not null.
+   */
+  latentPrior?(s: tf.Tensor2D, a: tf.Tensor2D): tf.Tensor2D;
+  /**
    * Multiply-adds of one predictor call on one candidate (one row of `predict`: the unit budgets count), from
    * the predictor's weight shapes; deterministic, not timed.
    */

@@ -71,13 +71,17 @@ export const criticSchema = z
  * How a level's planner treats the world model's latent variable z (a latent-variable predictor): `mean` plans on
  * the most likely z; `sample` (average case) rolls each candidate out in `samples` futures with z drawn from the
  * level's prior and averages their cost; `worst` (worst case) takes the worst of them, and a hard guardrail must
- * hold in every one. Compute is charged per future: `samples` futures cost `samples` times the predictor calls,
- * within the same `budget`. Optional (absent: `mean`), so configs without it resolve as before.
+ * hold in every one; `adversarial` (worst case, searched) predicts every code at each step and keeps the costliest
+ * plausible one (prior probability at least `plausible`), one future per candidate. Compute is charged per future:
+ * `samples` futures cost `samples` times the predictor calls, `adversarial` the number of codes times, within the
+ * same `budget`. Optional (absent: `mean`), so configs without it resolve as before.
  */
 export const latentPlanningSchema = z
   .object({
-    mode: z.enum(["mean", "sample", "worst"]).default("mean"),
+    mode: z.enum(["mean", "sample", "worst", "adversarial"]).default("mean"),
     samples: posInt.default(8),
+    /** `adversarial`: the smallest prior probability of a code the adversary may pick. */
+    plausible: z.number().min(0).max(1).default(0.05),
   })
   .strict();
 
@@ -136,6 +140,46 @@ export const hierarchySchema = z
       .default({ rule: "first-step", tolerance: 0.05, within: null }),
   })
   .strict();
+
+/**
+ * Adaptation from memory (the configurator's rule, as data; see @hjepa/configurator's README): when the plan is
+ * failing, the agent moves to the next of `stages` for the rest of the episode. Failing, judged once the current
+ * stage has run `window` env steps: `progress` — the distance to the goal (the critic's estimate in env steps
+ * when the agent has a critic, else the L2 distance between level-1 representations) fell by less than
+ * `minProgress` over the last `window` steps; `surprise` — level 1's surprise exceeded `surprise` on at least half
+ * of them; `either`. Each stage changes what it names and keeps the rest of the stage before it: `use` (levels
+ * planned with), level 1's `horizon`, level 1's `latent` planning.
+ */
+export const adaptStageSchema = z
+  .object({
+    /** A name for reports (default: the changes it makes). */
+    name: z.string().min(1).optional(),
+    use: z.number().int().min(1).max(3).optional(),
+    horizon: posInt.optional(),
+    latent: latentPlanningSchema.optional(),
+  })
+  .strict()
+  .refine((s) => s.use !== undefined || s.horizon !== undefined || s.latent !== undefined, {
+    message: "changes nothing: give at least one of use, horizon, latent",
+  });
+
+export const adaptSchema = z
+  .object({
+    when: z.enum(["progress", "surprise", "either"]).default("progress"),
+    window: z.number().int().min(2).default(8),
+    minProgress: z.number().positive().default(1),
+    surprise: z.number().positive().nullable().default(null),
+    stages: z.array(adaptStageSchema).min(1),
+  })
+  .strict()
+  .superRefine((a, ctx) => {
+    if (a.when !== "progress" && a.surprise === null)
+      ctx.addIssue({
+        code: "custom",
+        path: ["surprise"],
+        message: `is null, but when "${a.when}" needs a surprise threshold (a squared distance, e.g. 0.5)`,
+      });
+  });
 
 export const agentSchema = z
   .object({
@@ -218,6 +262,8 @@ export const agentSchema = z
     hierarchy: hierarchySchema.default(hierarchySchema.parse({})),
     /** The trainable critic (`energy.critic` and the `critic` near-goal rule use it); null for none. */
     critic: criticSchema.nullable().default(null),
+    /** Adaptation from memory: strategies to move to when the plan fails (`adaptSchema`); null for none. */
+    adapt: adaptSchema.nullable().default(null),
   })
   .strict()
   .superRefine((agent, ctx) => {
@@ -243,3 +289,5 @@ export type LevelPlannerConfig = z.output<typeof levelPlannerSchema>;
 export type LatentPlanningConfig = z.output<typeof latentPlanningSchema>;
 export type HierarchyConfig = z.output<typeof hierarchySchema>;
 export type CriticConfig = z.output<typeof criticSchema>;
+export type AdaptConfig = z.output<typeof adaptSchema>;
+export type AdaptStageConfig = z.output<typeof adaptStageSchema>;

@@ -57,7 +57,8 @@ const hierarchical = agentSchema.parse({
 });
 
 /** The plan settings a built agent's configurator gives (buildAgent's do not depend on the step). */
-const settingsOf = (parts: AgentParts) => parts.configure({ step: 0, episode: null as never });
+const settingsOf = (parts: AgentParts) =>
+  parts.configure({ step: 0, episode: null as never, goal: new Float32Array(0) });
 const unitsPerStep = (r: EpisodeResult) => r.decisions.reduce((a, d) => a + d.costUnits, 0) / r.steps;
 
 describe("a two-level agent with exact world models on FourRooms", () => {
@@ -92,6 +93,40 @@ describe("a two-level agent with exact world models on FourRooms", () => {
         expect(unitsPerStep(hier), where).toBeLessThanOrEqual(unitsPerStep(flat));
       }
     }
+    env.close();
+  });
+
+  it("adapts: starting flat, stuck against the wall, it moves to two levels and reaches the goal", () => {
+    const { env, core } = pointMaze("hjepa/FourRooms-v0");
+    const model = exactPointMazeModel(core, { stride: STRIDE, costPerCall: LEVEL_2_COST });
+    const agent = agentSchema.parse({
+      ...hierarchical,
+      hierarchy: { use: 1 },
+      adapt: { when: "progress", window: 8, minProgress: 0.5, stages: [{ use: 2 }] },
+    });
+    const parts = buildAgent({ model, agent, actionSpace: env.actionSpace as Box });
+    for (const seed of [1, 2]) {
+      const r = runEpisode(env, core, parts, { ...TASK, rng: new Rng(seed) });
+      expect(r.success, `seed ${seed}`).toBe(true);
+      expect(r.adaptations.length, `seed ${seed}`).toBe(1);
+      const at = (r.adaptations[0] as { step: number; stage: string }).step;
+      expect(r.adaptations[0]?.stage).toBe("use 2");
+      // Flat (level 1 alone) until the change, two levels from it on.
+      for (const d of r.decisions) {
+        expect(
+          d.levels.map((l) => l.level),
+          `step ${d.step}`,
+        ).toEqual(d.step < at ? [1] : [2, 1]);
+        expect(d.stage).toBe(d.step < at ? "start" : "use 2");
+      }
+    }
+    // Without the rule the same agent stays flat and misses.
+    const flat = buildAgent({ model, agent: { ...agent, adapt: null }, actionSpace: env.actionSpace as Box });
+    expect(runEpisode(env, core, flat, { ...TASK, rng: new Rng(1) }).success).toBe(false);
+    // A stage that plans with a level the world model does not have is refused when the agent is built.
+    expect(() => buildAgent({ model: flatModel(model), agent, actionSpace: env.actionSpace as Box })).toThrow(
+      /agent\.adapt\.stages\[0\]\.use is 2, but the agent can plan with 1 level/,
+    );
     env.close();
   });
 

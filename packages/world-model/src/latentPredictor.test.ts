@@ -181,7 +181,16 @@ describe("a level-1 world model with a latent-variable predictor", () => {
       expect(() => level.predict(s, a, tf.zeros([2, 2]) as tf.Tensor2D)).toThrow(LatentVariableError);
       expect(() => flat.predict(s, a, z)).toThrow(LatentVariableError);
       expect(() => flat.sampleLatent?.(s, a, u)).toThrow(LatentVariableError);
-      tf.dispose([s, a, u, z, withZ, rolled, a3, z3]);
+      // The prior itself: one probability per code, rows summing to 1; a level without a latent has none.
+      const prior = (level.latentPrior as NonNullable<typeof level.latentPrior>)(s, a);
+      expect(prior.shape).toEqual([2, 3]);
+      const p = Array.from(prior.dataSync());
+      for (const row of [p.slice(0, 3), p.slice(3)]) {
+        expect(row.every((v) => v > 0)).toBe(true);
+        expect(row.reduce((x, y) => x + y, 0)).toBeCloseTo(1, 5);
+      }
+      expect(() => flat.latentPrior?.(s, a)).toThrow(LatentVariableError);
+      tf.dispose([s, a, u, z, withZ, rolled, a3, z3, prior]);
     }, 1);
     model.dispose();
     plain.dispose();

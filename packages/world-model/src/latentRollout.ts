@@ -61,3 +61,10 @@ export function sampleLatentCodes(
     return tf.cast(tf.oneHot(code, predictor.latent.size), "float32") as tf.Tensor2D;
   });
 }
+
+/** The prior p(z | s, a) of a latent-variable predictor as probabilities `[N, codes]`. */
+export function latentPriorProbabilities(predictor: Predictor, s: tf.Tensor2D, a: tf.Tensor2D): tf.Tensor2D {
+  if (!isLatentPredictor(predictor))
+    throw new Error(`latentPriorProbabilities: the ${predictor.type} predictor has no prior`);
+  return tf.tidy(() => tf.softmax(predictor.priorLogits(s, a)) as tf.Tensor2D);
+}

@@ -38,6 +38,8 @@ export interface EpisodeRecord {
    * the goal down), for pictures. Kept only for the episodes that get pictures (`runTasks`' `keepSubgoals`).
    */
   subgoals?: SubgoalRecord[];
+  /** The configurator's changes of strategy (`agent.adapt`), when it made any: from which step, to what. */
+  adaptations?: { step: number; stage: string }[];
 }
 
 /** A subgoal one level (or the oracle, level 0) handed to the level below at an env step. */
@@ -108,6 +110,7 @@ export function runTasks(
       start: [...task.start],
       goal: [...task.goal],
       ...(i < keepSubgoals ? { subgoals: subgoalTrail(r.decisions) } : {}),
+      ...(r.adaptations.length > 0 ? { adaptations: r.adaptations.map((a) => ({ ...a })) } : {}),
     };
     out.push(record);
     onEpisode?.(record);

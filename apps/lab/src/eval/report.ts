@@ -15,11 +15,14 @@ export interface BinSummary {
   msPerDecision: number;
   predictorCallsPerDecision: number;
   meanSteps: number;
+  /** Fraction of episodes in which the configurator changed strategy (`agent.adapt`); only when any did. */
+  adaptedRate?: number;
 }
 
 /** Per-bin (and "all") summaries of evaluated episodes, bins in first-seen order. */
 export function summarize(records: readonly EpisodeRecord[]): BinSummary[] {
   const bins = [...new Set(records.map((r) => r.bin)), "all"];
+  const adapting = records.some((r) => r.adaptations !== undefined);
   return bins.map((bin) => {
     const rs = bin === "all" ? records : records.filter((r) => r.bin === bin);
     const successes = rs.filter((r) => r.success).length;
@@ -37,6 +40,13 @@ export function summarize(records: readonly EpisodeRecord[]): BinSummary[] {
         rs.flatMap((r) => (r.decisions > 0 ? [r.predictorCallsPerDecision] : [])),
       ),
       meanSteps: mean(rs.map((r) => r.steps)),
+      ...(adapting
+        ? {
+            adaptedRate: rs.length
+              ? rs.filter((r) => r.adaptations !== undefined).length / rs.length
+              : Number.NaN,
+          }
+        : {}),
     };
   });
 }
@@ -54,6 +64,8 @@ export function summaryTable(summaries: readonly BinSummary[]): { columns: strin
     "calls/decision",
     "steps",
   ];
+  const adapting = summaries.some((s) => s.adaptedRate !== undefined);
+  if (adapting) columns.push("adapted");
   const rows = summaries.map((s) => [
     s.bin,
     String(s.episodes),
@@ -64,6 +76,7 @@ export function summaryTable(summaries: readonly BinSummary[]): { columns: strin
     s.msPerDecision.toFixed(1),
     s.predictorCallsPerDecision.toFixed(0),
     s.meanSteps.toFixed(1),
+    ...(adapting ? [pct(s.adaptedRate ?? Number.NaN)] : []),
   ]);
   return { columns, rows };
 }

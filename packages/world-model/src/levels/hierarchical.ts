@@ -1,6 +1,7 @@
 import {
   checkLatent,
   type LatentDescription,
+  LatentVariableError,
   type MacroActionDescription,
   type PrimitiveActionDescription,
   type WorldModel,
@@ -10,7 +11,7 @@ import { EnvironmentError } from "@hjepa/errors";
 import { tf } from "@hjepa/tensor";
 import { JepaWorldModel } from "../jepa.ts";
 import { isLatentPredictor } from "../latentPredictor.ts";
-import { sampleLatentCodes } from "../latentRollout.ts";
+import { latentPriorProbabilities, sampleLatentCodes } from "../latentRollout.ts";
 import type { Predictor } from "../predictor.ts";
 import { actionsText, describeActionSpec, describeMacroActions, specFits } from "./actionDescription.ts";
 import { predictorMultiplyAdds } from "./predictorCost.ts";
@@ -37,6 +38,11 @@ class PrimitiveLevel implements WorldModelLevel {
   sampleLatent(s: tf.Tensor2D, a: tf.Tensor2D, uniform: tf.Tensor2D): tf.Tensor2D {
     checkLatent(this, uniform, [s.shape[0]]);
     return tf.tidy(() => sampleLatentCodes(this.model.predictor, s, this.model.actions.apply(a), uniform));
+  }
+
+  latentPrior(s: tf.Tensor2D, a: tf.Tensor2D): tf.Tensor2D {
+    requireLatent(this);
+    return tf.tidy(() => latentPriorProbabilities(this.model.predictor, s, this.model.actions.apply(a)));
   }
 
   readonly sharesRepresentationBelow = true;
@@ -92,6 +98,11 @@ class MacroLevel implements WorldModelLevel {
   sampleLatent(s: tf.Tensor2D, a: tf.Tensor2D, uniform: tf.Tensor2D): tf.Tensor2D {
     checkLatent(this, uniform, [s.shape[0]]);
     return sampleLatentCodes(this.model.predictor, s, a, uniform);
+  }
+
+  latentPrior(s: tf.Tensor2D, a: tf.Tensor2D): tf.Tensor2D {
+    requireLatent(this);
+    return latentPriorProbabilities(this.model.predictor, s, a);
   }
 
   get sharesRepresentationBelow(): boolean {
@@ -202,4 +213,13 @@ export function asWorldModel(
 ): WorldModel {
   if (!(model instanceof JepaWorldModel)) return model;
   return new HierarchicalWorldModel(model, [], primitive ?? describeActionSpec(model.actionSpec));
+}
+
+/** A `LatentVariableError` for a level whose predictor takes no z (it has no prior to read). */
+function requireLatent(level: { readonly level: number; readonly latent: LatentDescription | null }): void {
+  if (level.latent !== null) return;
+  throw new LatentVariableError(
+    `level ${level.level}: its predictor takes no latent variable z, so it has no prior p(z | s, a)`,
+    level.level,
+  );
 }
