@@ -23,6 +23,12 @@ export const dataSchema = z
     seed: z.number().int().min(0).default(0),
     /** Env kwargs used only while collecting (e.g. PLDM's `dynamics: "data"`). */
     collectKwargs: z.record(z.string(), z.unknown()).default({}),
+    /**
+     * Where episodes start: absent or `env`, where the env's reset puts them; `free`, at a uniformly random free
+     * state (the env's `sampleFreeState`), for data that covers what walks from the start rarely reach.
+     * Optional, so configs without it resolve (and key their datasets and runs) as before.
+     */
+    starts: z.enum(["env", "free"]).optional(),
     /** Fraction of episodes held out for diagnostics (the last ones). */
     validationFraction: z.number().gt(0).lt(1).default(0.1),
     /** Folder for collected datasets, relative to the repository root. */

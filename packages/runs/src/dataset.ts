@@ -18,6 +18,7 @@ export function datasetPath(config: ExperimentConfig, root: string): string {
     steps: config.data.steps,
     policy: config.data.policy,
     seed: config.data.seed,
+    ...(config.data.starts === "free" ? { starts: "free" } : {}),
   };
   const hash = createHash("sha256").update(JSON.stringify(key)).digest("hex").slice(0, 10);
   const name = config.env.id.replace(/[^A-Za-z0-9-]+/g, "_");
@@ -58,6 +59,7 @@ export async function prepareData(
       steps: config.data.steps,
       policy: config.data.policy,
       seed: config.data.seed,
+      ...(config.data.starts === "free" ? { starts: "free" as const } : {}),
       out: path,
       signal: opts.signal,
       onAbort: "discard",
@@ -116,6 +118,7 @@ export function cacheMismatch(meta: DatasetMetadata, config: ExperimentConfig): 
     seed: d.seed,
     episodes: d.episodes,
     steps: d.steps,
+    starts: d.starts === "free" ? "free" : undefined,
   };
   for (const [key, value] of Object.entries(want)) {
     if (canonical(meta[key]) !== canonical(value)) {

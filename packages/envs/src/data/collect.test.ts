@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Rng, register, registry } from "gymnasium-js";
 import { describe, expect, it } from "vitest";
+import { registerHjepaEnvs } from "../register.ts";
 import type { DataPolicy, PlanningEnv } from "../types.ts";
 import { CollectionInterrupted, collect, collectFromEnv } from "./collect.ts";
 import { openDataset } from "./openDataset.ts";
@@ -310,6 +311,43 @@ describe("collectFromEnv", () => {
 });
 
 describe("collect (by registry id)", () => {
+  it("starts episodes at random free states with starts free (KeyDoor: behind the door too, with the key)", async () => {
+    registerHjepaEnvs();
+    const firstStates = async (starts: "env" | "free" | undefined) => {
+      const out = join(tmp(), `kd-${starts}.arrow`);
+      const opts = {
+        episodes: 40,
+        steps: 3,
+        policy: "momentum",
+        seed: 4,
+        out,
+        kwargs: { obsMode: "onehot" },
+      };
+      await collect("hjepa/KeyDoor-v0", starts === undefined ? opts : { ...opts, starts });
+      const ds = openDataset(out);
+      const d = ds.stateDim;
+      return {
+        meta: ds.metadata,
+        firsts: Array.from(ds.episodeStarts, (i) => Array.from(ds.states.subarray(i * d, (i + 1) * d))),
+      };
+    };
+    const env = await firstStates(undefined);
+    // The map's start S (row 5, column 6) every time, without the key; "env" is the same collection.
+    expect(new Set(env.firsts.map((s) => s.join(",")))).toEqual(new Set(["5,6,0"]));
+    expect(env.meta.starts).toBeUndefined();
+    expect((await firstStates("env")).firsts).toEqual(env.firsts);
+    const free = await firstStates("free");
+    expect(free.meta.starts).toBe("free");
+    const cells = new Set(free.firsts.map((s) => `${s[0]},${s[1]}`));
+    expect(cells.size).toBeGreaterThan(20);
+    // Behind the door (columns 8-11) with the key, and on the key side both with and without it.
+    expect(free.firsts.some((s) => (s[1] as number) >= 8 && s[2] === 1)).toBe(true);
+    expect(free.firsts.every((s) => (s[1] as number) < 7 || s[2] === 1)).toBe(true);
+    expect(new Set(free.firsts.filter((s) => (s[1] as number) < 7).map((s) => s[2]))).toEqual(
+      new Set([0, 1]),
+    );
+  });
+
   it("makes the env with its kwargs and records the id and kwargs", async () => {
     if (!registry.has("test/DataPoint-v0")) {
       register({

@@ -48,6 +48,13 @@ export interface CollectOptions {
   onAbort?: "save" | "discard";
   /** Rows per record batch (memory bound of the writer). */
   batchSize?: number;
+  /**
+   * Where episodes start: `env` (default) where the env's reset puts them (its map's start, or its own
+   * sampler); `free` at a uniformly random free state of the env (`PlanningEnv.sampleFreeState`: on KeyDoor
+   * behind the door too, with the key), so that the data covers states a walk from the start rarely reaches.
+   * A policy that picks its own start (`traverse`) keeps it.
+   */
+  starts?: "env" | "free";
   /** Recorded in the metadata when the env has no `spec` (envs made without the registry). */
   envId?: string;
   kwargs?: Record<string, unknown>;
@@ -95,6 +102,12 @@ export async function collectFromEnv(env: PlanningEnv, opts: CollectOptions): Pr
   const obsInfo = obsColumn(env.observationSpace, storeObs, where);
   const root = new Rng(opts.seed);
   const policyRng = root.spawn();
+  const starts = opts.starts ?? "env";
+  if (starts !== "env" && starts !== "free") {
+    throw new RangeError(`${where}: starts must be "env" or "free" (got ${String(starts)})`);
+  }
+  // Only free starts draw from it, so "env" collections are the same bytes as before it existed.
+  const startRng = starts === "free" ? root.spawn() : null;
 
   const t0 = performance.now();
   let lastYield = t0;
@@ -122,11 +135,13 @@ export async function collectFromEnv(env: PlanningEnv, opts: CollectOptions): Pr
   try {
     for (let e = 0; e < opts.episodes; e++) {
       if (opts.signal?.aborted) break;
-      const options = policy.beginEpisode(env, policyRng, { episodeIndex: e, steps: opts.steps });
-      let { obs } = env.reset({
-        seed: root.nextSeed(),
-        options: options as Record<string, unknown> | undefined,
-      });
+      let options = policy.beginEpisode(env, policyRng, { episodeIndex: e, steps: opts.steps }) as
+        | Record<string, unknown>
+        | undefined;
+      if (startRng !== null && options?.start === undefined) {
+        options = { ...options, start: env.sampleFreeState(startRng) };
+      }
+      let { obs } = env.reset({ seed: root.nextSeed(), options });
       let state = env.trueState();
       writer ??= new DatasetWriter(
         opts.out,
@@ -276,6 +291,8 @@ function metadata(
     action: describeSpace(env.actionSpace),
     obs,
     batchSize: opts.batchSize ?? DEFAULT_BATCH_SIZE,
+    // Recorded only when not the default, so datasets collected before the option keep their metadata.
+    ...(opts.starts === "free" ? { starts: "free" } : {}),
   };
 }
 
