@@ -228,17 +228,24 @@ export const ENTRIES: Entry[] = [
         "runs/grid-maze-31-v2/eval/ship-far",
         ["--pictures", "2"],
       ),
+      evaluate(
+        "grid-maze-31-levels-s1",
+        farFile("grid-maze-31"),
+        "flat-far",
+        "runs/grid-maze-31-v2/eval/flat-far",
+        ["--pictures", "0", "--set", "agent.hierarchy.use=1"],
+      ),
     ],
     checks: [
       {
         file: README,
         quoted:
-          "| `grid-maze-31-levels.json` | grid-maze-31.json, far 34 | 1 | 82.4% [66.5, 91.7] (with the earlier MLP level 1: 0%) | 0.813 | - | 922 |",
+          "| `grid-maze-31-levels.json` | grid-maze-31.json, far 34 | 1 | 82.4% [66.5, 91.7] (flat graph search, same compute: 0%; with the earlier MLP level 1: 0%) | 0.813 | - | 922 |",
         made: (out) => {
           const run = "runs/grid-maze-31-levels-s1/eval";
           const n = String(summary(results(out, `${run}/ship-far`), "far").episodes);
           return mapRow("grid-maze-31-levels", "grid-maze-31.json", "1", `far ${n}`, [
-            `${pooledSuccess(out, [`${run}/ship-far`], "far")} (with the earlier MLP level 1: 0%)`,
+            `${pooledSuccess(out, [`${run}/ship-far`], "far")} (flat graph search, same compute: ${success(out, `${run}/flat-far`, "far", 0)}; with the earlier MLP level 1: 0%)`,
             pooledSpl(out, [`${run}/ship-far`], "far"),
             "-",
             costUnits(out, [`${run}/ship-far`], "far"),
