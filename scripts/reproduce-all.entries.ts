@@ -7,6 +7,7 @@
  * is this list for people: keep the two in step.
  */
 import {
+  compare,
   costUnits,
   type Entry,
   EXP,
@@ -196,21 +197,7 @@ export const ENTRIES: Entry[] = [
     id: "key-door-levels",
     what: "README: other maps, key-door-levels.json over 3 seeds (and oracle subgoals), configs/comparisons/key-door.json",
     minutes: 60,
-    steps: [
-      {
-        hjepa: [
-          "compare",
-          "--config",
-          "configs/comparisons/key-door.json",
-          "--out",
-          "{out}/key-door",
-          "--runs",
-          "{out}/runs",
-        ],
-        makes: "key-door/comparison.json",
-        original: "runs/comparisons/key-door",
-      },
-    ],
+    steps: [compare("key-door")],
     // The README row quotes this comparison's "all" rows; `hjepa reproduce --against` checks them value by value.
     checks: [],
   },
@@ -276,19 +263,7 @@ export const ENTRIES: Entry[] = [
       train("nine-rooms-levels", 1, "runs/nine-rooms-levels-final"),
       train("nine-rooms-levels", 2, "runs/nine-rooms-levels-s2"),
       train("nine-rooms-levels", 3, "runs/nine-rooms-levels-s3"),
-      {
-        hjepa: [
-          "compare",
-          "--config",
-          "configs/comparisons/nine-rooms.json",
-          "--out",
-          "{out}/nine-rooms",
-          "--runs",
-          "{out}/runs",
-        ],
-        makes: "nine-rooms/comparison.json",
-        original: "runs/comparisons/nine-rooms",
-      },
+      compare("nine-rooms"),
       far("nine-rooms"),
       evaluate(
         "nine-rooms-levels-s1",
@@ -383,21 +358,7 @@ export const ENTRIES: Entry[] = [
     id: "windy-cliff",
     what: "README: the WindyCliff latent-variable table (3 seeds, 9 arms), configs/comparisons/windy-cliff.json",
     minutes: 40,
-    steps: [
-      {
-        hjepa: [
-          "compare",
-          "--config",
-          "configs/comparisons/windy-cliff.json",
-          "--out",
-          "{out}/windy-cliff",
-          "--runs",
-          "{out}/runs",
-        ],
-        makes: "windy-cliff/comparison.json",
-        original: "runs/comparisons/windy-cliff",
-      },
-    ],
+    steps: [compare("windy-cliff")],
     // The README table quotes this comparison's "all" rows (fewer columns); `hjepa reproduce --against` checks them.
     checks: [],
   },
@@ -409,19 +370,7 @@ export const ENTRIES: Entry[] = [
       train("four-rooms-levels", 1, "runs/four-rooms-levels"),
       train("four-rooms-levels", 2, "runs/four-rooms-levels-s2"),
       train("four-rooms-levels", 3, "runs/four-rooms-levels-s3"),
-      {
-        hjepa: [
-          "compare",
-          "--config",
-          "configs/comparisons/four-rooms.json",
-          "--out",
-          "{out}/four-rooms",
-          "--runs",
-          "{out}/runs",
-        ],
-        makes: "four-rooms/comparison.json",
-        original: "runs/comparisons/four-rooms",
-      },
+      compare("four-rooms"),
       far("four-rooms"),
       evaluate(
         "four-rooms-levels-s1",

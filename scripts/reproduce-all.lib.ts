@@ -160,6 +160,24 @@ export const evaluate = (
   original,
 });
 
+/**
+ * hjepa compare of configs/comparisons/<name>.json into {out}/<name>, its runs looked up (and trained) in
+ * {out}/runs, checked against `original` (default runs/comparisons/<name>).
+ */
+export const compare = (name: string, original = `runs/comparisons/${name}`): Step => ({
+  hjepa: [
+    "compare",
+    "--config",
+    `configs/comparisons/${name}.json`,
+    "--out",
+    `{out}/${name}`,
+    "--runs",
+    "{out}/runs",
+  ],
+  makes: `${name}/comparison.json`,
+  original,
+});
+
 export const far = (set: string): Step => ({
   farTasks: `configs/tasks/${set}.json`,
   makes: `tasks/${set}-far.json`,

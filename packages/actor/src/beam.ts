@@ -1,8 +1,9 @@
 import { InputError } from "@hjepa/errors";
 import { tf } from "@hjepa/tensor";
 import { z } from "zod";
+import { parsePlannerOptions, positiveInt } from "./plannerOptions.ts";
 import { registerPlanner } from "./registry.ts";
-import { parsePlannerOptions, positiveInt, Search, scoreOf } from "./search.ts";
+import { Search, scoreOf } from "./search.ts";
 import type { Planner, PlanRequest, PlanResult } from "./types.ts";
 
 /** Options of `beam` (beam search over discrete action sequences). */

@@ -1,16 +1,14 @@
 import { z } from "zod";
 import { shiftedWarmStart, type WarmStartFill } from "./actionSpace.ts";
-import { registerPlanner } from "./registry.ts";
 import {
   cemOptionShape,
-  eliteCount,
   fraction,
   parsePlannerOptions,
   positiveInt,
-  Search,
-  splitBudget,
   warmStartFillOption,
-} from "./search.ts";
+} from "./plannerOptions.ts";
+import { registerPlanner } from "./registry.ts";
+import { eliteCount, Search, splitBudget } from "./search.ts";
 import type { Planner, PlanRequest, PlanResult } from "./types.ts";
 
 /** Options of `categorical-cem` (CEM over discrete action sequences). */

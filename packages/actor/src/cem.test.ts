@@ -6,7 +6,7 @@ import { Box, Discrete, Rng } from "gymnasium-js";
 import { describe, expect, it } from "vitest";
 import { cemPlanner } from "./cem.ts";
 import { continuousPlannerSuite } from "./continuousSuite.ts";
-import { PlannerOptionError } from "./search.ts";
+import { PlannerOptionError } from "./plannerOptions.ts";
 import { linearModel, oneStepProblem } from "./testProblems.ts";
 
 describe("cem", () => {

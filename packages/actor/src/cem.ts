@@ -1,18 +1,16 @@
 import { z } from "zod";
 import { clipInto, shiftedWarmStart, tiledCenter, type WarmStartFill } from "./actionSpace.ts";
-import { registerPlanner } from "./registry.ts";
 import {
   cemOptionShape,
-  eliteCount,
   fraction,
   nonNegativeNumber,
   parsePlannerOptions,
   positiveInt,
   positiveNumber,
-  Search,
-  splitBudget,
   warmStartFillOption,
-} from "./search.ts";
+} from "./plannerOptions.ts";
+import { registerPlanner } from "./registry.ts";
+import { eliteCount, Search, splitBudget } from "./search.ts";
 import type { Planner, PlanRequest, PlanResult } from "./types.ts";
 
 /**

@@ -2,17 +2,15 @@ import { InputError } from "@hjepa/errors";
 import { tf } from "@hjepa/tensor";
 import { z } from "zod";
 import { shiftedWarmStart, tiledCenter, type WarmStartFill } from "./actionSpace.ts";
-import { registerPlanner } from "./registry.ts";
 import {
   nonNegativeNumber,
   parsePlannerOptions,
   positiveInt,
   positiveNumber,
-  rollout,
-  Search,
-  scoreOf,
   warmStartFillOption,
-} from "./search.ts";
+} from "./plannerOptions.ts";
+import { registerPlanner } from "./registry.ts";
+import { rollout, Search, scoreOf } from "./search.ts";
 import type { Planner, PlanRequest, PlanResult } from "./types.ts";
 
 /** Options of `gradient` (Adam on the action sequences through the predictor). */

@@ -1,8 +1,9 @@
 import { InputError } from "@hjepa/errors";
 import { tf } from "@hjepa/tensor";
 import { z } from "zod";
+import { parsePlannerOptions, positiveInt, positiveNumber } from "./plannerOptions.ts";
 import { registerPlanner } from "./registry.ts";
-import { parsePlannerOptions, positiveInt, positiveNumber, Search } from "./search.ts";
+import { Search } from "./search.ts";
 import type { Planner, PlanRequest, PlanResult } from "./types.ts";
 
 /**

@@ -42,25 +42,19 @@ export {
   sampledRollout,
 } from "./latentFutures.ts";
 export { type MppiOptions, mppiOptionsSchema, mppiPlanner } from "./mppi.ts";
-export { makePlanner, plannerNames, plannerRegistry, registerPlanner } from "./registry.ts";
 export {
   cemOptionShape,
-  eliteCount,
   fraction,
   nonNegativeNumber,
   PlannerOptionError,
   parsePlannerOptions,
   positiveInt,
   positiveNumber,
-  rankCandidates,
-  rollout,
-  type Scored,
-  Search,
   sampleCount,
-  scoreOf,
-  splitBudget,
   warmStartFillOption,
-} from "./search.ts";
+} from "./plannerOptions.ts";
+export { makePlanner, plannerNames, plannerRegistry, registerPlanner } from "./registry.ts";
+export { eliteCount, rankCandidates, rollout, type Scored, Search, scoreOf, splitBudget } from "./search.ts";
 export type {
   HierarchyStats,
   LandmarkSet,

@@ -1,8 +1,9 @@
 import { InputError } from "@hjepa/errors";
 import { tf } from "@hjepa/tensor";
 import { z } from "zod";
+import { parsePlannerOptions } from "./plannerOptions.ts";
 import { registerPlanner } from "./registry.ts";
-import { parsePlannerOptions, Search } from "./search.ts";
+import { Search } from "./search.ts";
 import type { LandmarkSet, Planner, PlanRequest, PlanResult } from "./types.ts";
 
 /** Options of `landmark-graph`: how the path found becomes the plan's predicted states. */

@@ -1,15 +1,14 @@
 import { z } from "zod";
 import { clipInto, shiftedWarmStart, tiledCenter, type WarmStartFill } from "./actionSpace.ts";
-import { registerPlanner } from "./registry.ts";
 import {
   parsePlannerOptions,
   positiveInt,
   positiveNumber,
-  Search,
   sampleCount,
-  splitBudget,
   warmStartFillOption,
-} from "./search.ts";
+} from "./plannerOptions.ts";
+import { registerPlanner } from "./registry.ts";
+import { Search, splitBudget } from "./search.ts";
 import type { Planner, PlanRequest, PlanResult } from "./types.ts";
 
 /** Options of `mppi` (model-predictive path integral control, as PLDM plans). */

@@ -2,8 +2,8 @@ import { InputError } from "@hjepa/errors";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import "./index.ts";
+import { PlannerOptionError } from "./plannerOptions.ts";
 import { makePlanner, plannerNames, registerPlanner } from "./registry.ts";
-import { PlannerOptionError } from "./search.ts";
 
 describe("planner registry", () => {
   it("lists the built-in planners and builds them by name with options", () => {

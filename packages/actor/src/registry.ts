@@ -1,6 +1,6 @@
 import { type Component, ComponentRegistry } from "@hjepa/contracts";
 import { InputError } from "@hjepa/errors";
-import { parsePlannerOptions } from "./search.ts";
+import { parsePlannerOptions } from "./plannerOptions.ts";
 import type { Planner } from "./types.ts";
 
 /**

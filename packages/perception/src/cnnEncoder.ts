@@ -6,10 +6,11 @@ import {
   activationSchema,
   type CnnEncoderConfig,
   type Encoder,
+  ProjectorHead,
   projectorSchema,
   registerEncoder,
 } from "./encoder.ts";
-import { activation, Conv2D, Dense, Mlp } from "./layers.ts";
+import { activation, Conv2D, Dense } from "./layers.ts";
 import { setStats } from "./mlpEncoder.ts";
 import type { ParamStore } from "./params.ts";
 
@@ -24,7 +25,7 @@ export class CnnEncoder implements Encoder {
   readonly projectedDim: number;
   private readonly convs: Conv2D[] = [];
   private readonly head: Dense;
-  private readonly projector: Mlp | null;
+  private readonly projector: ProjectorHead;
   private readonly mean: tf.Variable;
   private readonly std: tf.Variable;
   private readonly act: (x: tf.Tensor) => tf.Tensor;
@@ -61,11 +62,8 @@ export class CnnEncoder implements Encoder {
     this.flatSize = hh * ww * inC;
     this.head = new Dense(params.scope("head"), this.flatSize, config.dim, rng);
     this.act = activation(config.activation ?? "relu");
-    const p = config.projector;
-    this.projector = p
-      ? new Mlp(params.scope("projector"), { sizes: [config.dim, ...p.hidden, p.dim] }, rng)
-      : null;
-    this.projectedDim = p ? p.dim : config.dim;
+    this.projector = new ProjectorHead(params, config.dim, config.projector, rng);
+    this.projectedDim = this.projector.dim;
   }
 
   encode(obs: tf.Tensor): tf.Tensor2D {
@@ -79,7 +77,7 @@ export class CnnEncoder implements Encoder {
   }
 
   project(z: tf.Tensor2D): tf.Tensor2D {
-    return this.projector ? this.projector.apply(z) : z;
+    return this.projector.apply(z);
   }
 
   /** Per-channel statistics of observations scaled to [0, 1]. */

@@ -2,7 +2,13 @@ import { InputError } from "@hjepa/errors";
 import { init, tf } from "@hjepa/tensor";
 import type { Rng } from "gymnasium-js";
 import { z } from "zod";
-import { activationSchema, type Encoder, projectorSchema, registerEncoder } from "./encoder.ts";
+import {
+  activationSchema,
+  type Encoder,
+  ProjectorHead,
+  projectorSchema,
+  registerEncoder,
+} from "./encoder.ts";
 import { ACTIVATIONS, type ActivationName, Mlp } from "./layers.ts";
 import type { ParamStore } from "./params.ts";
 
@@ -45,7 +51,7 @@ export class EmbeddingEncoder implements Encoder {
   private readonly bias: tf.Variable;
   private readonly act: (x: tf.Tensor) => tf.Tensor;
   private readonly net: Mlp | null;
-  private readonly projector: Mlp | null;
+  private readonly projector: ProjectorHead;
 
   constructor(
     readonly config: EmbeddingEncoderConfig,
@@ -71,15 +77,8 @@ export class EmbeddingEncoder implements Encoder {
             rng,
           )
         : null;
-    const p = config.projector;
-    this.projector = p
-      ? new Mlp(
-          params.scope("projector"),
-          { sizes: [config.dim, ...p.hidden, p.dim], activation: config.activation },
-          rng,
-        )
-      : null;
-    this.projectedDim = p ? p.dim : config.dim;
+    this.projector = new ProjectorHead(params, config.dim, config.projector, rng, config.activation);
+    this.projectedDim = this.projector.dim;
   }
 
   encode(obs: tf.Tensor): tf.Tensor2D {
@@ -93,7 +92,7 @@ export class EmbeddingEncoder implements Encoder {
   }
 
   project(z: tf.Tensor2D): tf.Tensor2D {
-    return this.projector ? this.projector.apply(z) : z;
+    return this.projector.apply(z);
   }
 
   /** Checks that the data is one-hot (its feature means sum to 1); one-hot input needs no standardising. */

@@ -2,7 +2,7 @@ import { ComponentRegistry } from "@hjepa/contracts";
 import type { tf } from "@hjepa/tensor";
 import type { Rng } from "gymnasium-js";
 import { z } from "zod";
-import { ACTIVATIONS, type ActivationName } from "./layers.ts";
+import { ACTIVATIONS, type ActivationName, Mlp } from "./layers.ts";
 import type { ParamStore } from "./params.ts";
 
 /**
@@ -92,3 +92,34 @@ export const activationSchema = z.enum(Object.keys(ACTIVATIONS) as [ActivationNa
 export const projectorSchema = z
   .object({ hidden: z.array(z.number().int().positive()).default([]), dim: z.number().int().positive() })
   .strict();
+
+/**
+ * An encoder's optional projector head (`projectorSchema`): an MLP from the representation's `dim` through
+ * `config.hidden` to `config.dim` under `params.scope("projector")`, or the identity without a config.
+ */
+export class ProjectorHead {
+  /** Size of the head's output (= the representation's without a head). */
+  readonly dim: number;
+  private readonly mlp: Mlp | null;
+
+  constructor(
+    params: ParamStore,
+    dim: number,
+    config: ProjectorConfig | null | undefined,
+    rng: Rng,
+    act?: ActivationName,
+  ) {
+    this.mlp = config
+      ? new Mlp(
+          params.scope("projector"),
+          { sizes: [dim, ...config.hidden, config.dim], activation: act },
+          rng,
+        )
+      : null;
+    this.dim = config ? config.dim : dim;
+  }
+
+  apply(z: tf.Tensor2D): tf.Tensor2D {
+    return this.mlp ? this.mlp.apply(z) : z;
+  }
+}

@@ -5,6 +5,7 @@ import {
   activationSchema,
   type Encoder,
   type MlpEncoderConfig,
+  ProjectorHead,
   projectorSchema,
   registerEncoder,
 } from "./encoder.ts";
@@ -20,7 +21,7 @@ export class MlpEncoder implements Encoder {
   private readonly mean: tf.Variable;
   private readonly std: tf.Variable;
   private readonly net: Mlp;
-  private readonly projector: Mlp | null;
+  private readonly projector: ProjectorHead;
 
   constructor(
     readonly config: MlpEncoderConfig,
@@ -41,15 +42,8 @@ export class MlpEncoder implements Encoder {
       },
       rng,
     );
-    const p = config.projector;
-    this.projector = p
-      ? new Mlp(
-          params.scope("projector"),
-          { sizes: [config.dim, ...p.hidden, p.dim], activation: config.activation },
-          rng,
-        )
-      : null;
-    this.projectedDim = p ? p.dim : config.dim;
+    this.projector = new ProjectorHead(params, config.dim, config.projector, rng, config.activation);
+    this.projectedDim = this.projector.dim;
   }
 
   encode(obs: tf.Tensor): tf.Tensor2D {
@@ -60,7 +54,7 @@ export class MlpEncoder implements Encoder {
   }
 
   project(z: tf.Tensor2D): tf.Tensor2D {
-    return this.projector ? this.projector.apply(z) : z;
+    return this.projector.apply(z);
   }
 
   setNormalization(mean: ArrayLike<number>, std: ArrayLike<number>): void {
