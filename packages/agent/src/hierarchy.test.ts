@@ -183,6 +183,37 @@ describe("Hierarchy: plan settings", () => {
     );
   });
 
+  it("plans each level with its settings' cost weights and puts the cost's own back after", () => {
+    const cost = new Cost({ terms: [energyTerm({ distance: "l2", reduce: "sum" })] });
+    const seen: [number, number][] = [];
+    const recording = (level: number) => {
+      const inner = makePlanner("mppi");
+      return {
+        ...inner,
+        plan: (request: Parameters<typeof inner.plan>[0]) => {
+          seen.push([level, request.cost.weight("energy")]);
+          if (level === 1 && request.budget === 1) throw new Error("planner failed");
+          return inner.plan(request);
+        },
+      };
+    };
+    const weighted: AgentParts = {
+      ...parts,
+      levels: [1, 2].map((level) => ({ level, planner: recording(level), cost })),
+    };
+    decideOnce(weighted, { levels: [{ ...LEVEL_2, weights: { energy: 3 } }, LEVEL_1], nearGoal: NEVER });
+    expect(seen).toEqual([
+      [2, 3],
+      [1, 1],
+    ]);
+    expect(cost.weight("energy")).toBe(1);
+    // A plan that throws restores them too.
+    expect(() =>
+      decideOnce(weighted, { levels: [{ ...LEVEL_1, budget: 1, weights: { energy: 0 } }], nearGoal: NEVER }),
+    ).toThrow("planner failed");
+    expect(cost.weight("energy")).toBe(1);
+  });
+
   it("accepts level 1 alone (flat) and levels 2, 1", () => {
     expect(
       decideOnce(parts, { levels: [LEVEL_1], nearGoal: NEVER }).plan.hierarchy.levels.map((l) => l.level),

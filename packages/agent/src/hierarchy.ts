@@ -1,5 +1,6 @@
 import type { HierarchyStats, LevelPlanStats, PlanResult, Subgoal } from "@hjepa/actor";
 import type { WorldModelLevel } from "@hjepa/contracts";
+import type { Cost } from "@hjepa/cost";
 import { InputError } from "@hjepa/errors";
 import type { EpisodeMemory } from "@hjepa/memory";
 import { tf } from "@hjepa/tensor";
@@ -101,21 +102,27 @@ export class Hierarchy {
         const goalTensor = tf.tensor2d(goalK, [1, goalK.length]);
         // A warm start is the previous plan shifted by one of this level's steps: usable when exactly one passed.
         const warm = state && elapsed === level.stride && !goalMoved && !restrategised ? state.plan : null;
-        const plan = part.planner.plan({
-          state: sk,
-          goal: goalTensor,
-          model: level,
-          cost: part.cost,
-          actions: level.actions,
-          horizon: ls.horizon,
-          budget: ls.budget,
-          rng: this.rng,
-          warmStart: warm,
-          latent: ls.latent ?? null,
-          // Landmarks are level-1 representations of real states: usable at every level that shares them.
-          landmarks: sharesLevelOne(model.levels, ls.level) ? (this.parts.landmarks ?? null) : null,
-        });
-        goalTensor.dispose();
+        const restoreWeights = ls.weights ? setWeights(part.cost, ls.weights) : null;
+        let plan: PlanResult;
+        try {
+          plan = part.planner.plan({
+            state: sk,
+            goal: goalTensor,
+            model: level,
+            cost: part.cost,
+            actions: level.actions,
+            horizon: ls.horizon,
+            budget: ls.budget,
+            rng: this.rng,
+            warmStart: warm,
+            latent: ls.latent ?? null,
+            // Landmarks are level-1 representations of real states: usable at every level that shares them.
+            landmarks: sharesLevelOne(model.levels, ls.level) ? (this.parts.landmarks ?? null) : null,
+          });
+        } finally {
+          restoreWeights?.();
+          goalTensor.dispose();
+        }
         current = { plan, step, goal: goalK, settings: ls };
         this.states.set(ls.level, current);
         const record = { step, horizon: ls.horizon, predicted: plan.predicted, actions: plan.actions };
@@ -262,11 +269,21 @@ function checkSettings(levels: readonly LevelSettings[], available: number): voi
   }
 }
 
-/** Whether two settings of a level plan the same way (horizon, budget, latent planning). */
+/** Whether two settings of a level plan the same way (horizon, budget, latent planning, cost weights). */
 function sameStrategy(a: LevelSettings, b: LevelSettings): boolean {
   return (
     a.horizon === b.horizon &&
     a.budget === b.budget &&
-    JSON.stringify(a.latent ?? null) === JSON.stringify(b.latent ?? null)
+    JSON.stringify(a.latent ?? null) === JSON.stringify(b.latent ?? null) &&
+    JSON.stringify(a.weights ?? null) === JSON.stringify(b.weights ?? null)
   );
+}
+
+/** Sets `weights` on `cost`'s task terms; returns what puts the weights it had back. */
+function setWeights(cost: Cost, weights: Readonly<Record<string, number>>): () => void {
+  const had = Object.keys(weights).map((name) => [name, cost.weight(name)] as const);
+  for (const [name, w] of Object.entries(weights)) cost.setWeight(name, w);
+  return () => {
+    for (const [name, w] of had) cost.setWeight(name, w);
+  };
 }

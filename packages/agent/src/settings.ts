@@ -23,6 +23,11 @@ export interface LevelSettings {
   subgoalStep: number;
   /** How this level's latent variable is planned with (absent: its most likely value). */
   latent?: LatentPlanning | null;
+  /**
+   * Task cost term weights (by term name) this level plans with, set on its `Cost` for the plan and restored
+   * after (absent: the cost's own weights). Guardrails have no weight to change.
+   */
+  weights?: Readonly<Record<string, number>>;
 }
 
 /**

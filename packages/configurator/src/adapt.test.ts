@@ -127,6 +127,61 @@ describe("adaptation from memory (agent.adapt)", () => {
     expect(stageName({ latent: { mode: "sample", samples: 4, plausible: 0.05 } })).toBe("latent sample x4");
   });
 
+  it("splits the budget across the stage's levels and reweights the cost terms, keeping what it does not name", () => {
+    const r = rule({
+      stages: [
+        { use: 2, budgets: { "2": 40, "1": 60 } },
+        { weights: { energy: 0.5, effort: 2 } },
+        { budgets: { "1": 30 }, weights: { effort: 0 } },
+        { use: 1 },
+      ],
+    });
+    const s = adaptStages(START, r, levelsFor);
+    expect(s.map((x) => x.levels.map((l) => [l.level, l.budget]))).toEqual([
+      [[1, 100]],
+      [
+        [2, 40],
+        [1, 60],
+      ],
+      [
+        [2, 40],
+        [1, 60],
+      ],
+      [
+        [2, 40],
+        [1, 30],
+      ],
+      [[1, 30]],
+    ]);
+    expect(s.map((x) => x.levels.map((l) => l.weights ?? null))).toEqual([
+      [null],
+      [null, null],
+      [
+        { energy: 0.5, effort: 2 },
+        { energy: 0.5, effort: 2 },
+      ],
+      [
+        { energy: 0.5, effort: 0 },
+        { energy: 0.5, effort: 0 },
+      ],
+      [{ energy: 0.5, effort: 0 }],
+    ]);
+    expect(s.map((x) => x.stage)).toEqual([
+      "start",
+      "use 2, budgets L2 40 L1 60",
+      "weights energy 0.5 effort 2",
+      "budgets L1 30, weights effort 0",
+      "use 1",
+    ]);
+    // A budget for a level the stage does not plan with names the field.
+    expect(() => adaptStages(START, rule({ stages: [{ budgets: { "2": 10 } }] }), levelsFor)).toThrow(
+      "agent.adapt.stages[0].budgets.2: this stage plans with level(s) 1, not level 2",
+    );
+    expect(() => rule({ stages: [{ budgets: { "4": 10 } }] })).toThrow(/must be a level/);
+    expect(() => rule({ stages: [{ weights: {} }] })).toThrow(/names no term/);
+    expect(() => rule({ stages: [{ weights: { energy: -1 } }] })).toThrow();
+  });
+
   it("rejects a stage that changes nothing and a surprise rule without a threshold", () => {
     expect(() => rule({ stages: [{}] })).toThrow(/changes nothing/);
     expect(() => rule({ when: "surprise", stages: [{ use: 2 }] })).toThrow(/surprise threshold/);

@@ -1,4 +1,5 @@
 import type { ConfigureContext, LevelSettings, PlanSettings } from "@hjepa/agent";
+import { InputError } from "@hjepa/errors";
 import type { AdaptConfig, AdaptStageConfig } from "@hjepa/experiment";
 import type { EpisodeMemory } from "@hjepa/memory";
 
@@ -25,13 +26,27 @@ export function stageName(stage: AdaptStageConfig): string {
     const { mode, samples } = stage.latent;
     parts.push(`latent ${mode}${mode === "sample" || mode === "worst" ? ` x${samples}` : ""}`);
   }
+  if (stage.budgets !== undefined) {
+    const byLevel = Object.entries(stage.budgets).sort(([a], [b]) => Number(b) - Number(a));
+    parts.push(`budgets ${byLevel.map(([level, b]) => `L${level} ${b}`).join(" ")}`);
+  }
+  if (stage.weights !== undefined) {
+    parts.push(
+      `weights ${Object.entries(stage.weights)
+        .map(([term, w]) => `${term} ${w}`)
+        .join(" ")}`,
+    );
+  }
   return parts.join(", ");
 }
 
 /**
  * The settings of every stage, the starting settings first (named "start"): stage i + 1 is stage i with what
  * `rule.stages[i]` changes. `levelsFor(use)` gives the levels planned with `use` levels (top first, level 1
- * last, with their configured settings); a stage's `horizon` and `latent` apply to level 1.
+ * last, with their configured settings); a stage's `horizon` and `latent` apply to level 1, its `budgets` to
+ * the levels they name, its `weights` to every level. A level keeps the budget and weights it had in the stage
+ * before (a level the stage before did not plan with starts from its configured settings). A stage whose
+ * `budgets` name a level it does not plan with is an `InputError` naming the field.
  */
 export function adaptStages(
   start: PlanSettings,
@@ -39,7 +54,7 @@ export function adaptStages(
   levelsFor: (use: number) => LevelSettings[],
 ): PlanSettings[] {
   const out: PlanSettings[] = [{ ...start, stage: "start" }];
-  for (const stage of rule.stages) {
+  for (const [i, stage] of rule.stages.entries()) {
     const before = out[out.length - 1] as PlanSettings;
     const levels = (stage.use !== undefined ? levelsFor(stage.use) : before.levels).map((l) => ({ ...l }));
     const one = levels[levels.length - 1] as LevelSettings;
@@ -49,6 +64,23 @@ export function adaptStages(
     const latent = stage.latent ?? was.latent;
     if (latent) one.latent = { ...latent };
     else delete one.latent;
+    for (const l of levels) {
+      const prior = before.levels.find((b) => b.level === l.level);
+      if (prior) l.budget = prior.budget;
+      const weights = { ...(prior?.weights ?? l.weights), ...stage.weights };
+      if (Object.keys(weights).length > 0) l.weights = weights;
+      else delete l.weights;
+    }
+    for (const [key, budget] of Object.entries(stage.budgets ?? {})) {
+      const l = levels.find((x) => x.level === Number(key));
+      if (!l) {
+        throw new InputError(
+          `agent.adapt.stages[${i}].budgets.${key}: this stage plans with level(s) ` +
+            `${levels.map((x) => x.level).join(", ")}, not level ${key}`,
+        );
+      }
+      l.budget = budget;
+    }
     out.push({ ...before, levels, stage: stageName(stage) });
   }
   return out;

@@ -147,6 +147,19 @@ export function buildAgent({
         cost: costAt(l.level),
       })),
   ];
+  for (const [i, stage] of (agent.adapt?.stages ?? []).entries()) {
+    const { cost } = levels[0] as (typeof levels)[number];
+    for (const term of Object.keys(stage.weights ?? {})) {
+      if (!cost.termNames.includes(term)) {
+        const what = cost.guardrailNames.includes(term)
+          ? "is a guardrail, whose penalty cannot be changed"
+          : "is not a task cost term of this agent";
+        throw new InputError(
+          `agent.adapt.stages[${i}].weights.${term} ${what} (its terms: ${cost.termNames.join(", ")})`,
+        );
+      }
+    }
+  }
   if (agent.critic && !critic) throw new InputError("agent.critic is set but no critic was given");
   if (agent.landmarks && !landmarks)
     throw new InputError("agent.landmarks is set but no landmarks were given");

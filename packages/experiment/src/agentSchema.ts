@@ -148,7 +148,10 @@ export const hierarchySchema = z
  * when the agent has a critic, else the L2 distance between level-1 representations) fell by less than
  * `minProgress` over the last `window` steps; `surprise` — level 1's surprise exceeded `surprise` on at least half
  * of them; `either`. Each stage changes what it names and keeps the rest of the stage before it: `use` (levels
- * planned with), level 1's `horizon`, level 1's `latent` planning.
+ * planned with), level 1's `horizon`, level 1's `latent` planning, the budget per decision of each level
+ * (`budgets`, keyed by level: how the compute is split across the levels), and the weights of the task cost
+ * terms at every level (`weights`, keyed by term name: `energy`, `critic`, or a `costTerms` entry's name;
+ * guardrails cannot be reweighted).
  */
 export const adaptStageSchema = z
   .object({
@@ -157,11 +160,27 @@ export const adaptStageSchema = z
     use: z.number().int().min(1).max(3).optional(),
     horizon: posInt.optional(),
     latent: latentPlanningSchema.optional(),
+    /** Cost units per decision by level ("1", "2", "3"); a level it does not name keeps its budget. */
+    budgets: z
+      .record(z.string().regex(/^[1-3]$/, 'must be a level: "1", "2" or "3"'), posInt)
+      .refine((b) => Object.keys(b).length > 0, { message: "names no level" })
+      .optional(),
+    /** Task cost term weights by term name, at every level; a term it does not name keeps its weight. */
+    weights: z
+      .record(z.string().min(1), nonNeg)
+      .refine((w) => Object.keys(w).length > 0, { message: "names no term" })
+      .optional(),
   })
   .strict()
-  .refine((s) => s.use !== undefined || s.horizon !== undefined || s.latent !== undefined, {
-    message: "changes nothing: give at least one of use, horizon, latent",
-  });
+  .refine(
+    (s) =>
+      s.use !== undefined ||
+      s.horizon !== undefined ||
+      s.latent !== undefined ||
+      s.budgets !== undefined ||
+      s.weights !== undefined,
+    { message: "changes nothing: give at least one of use, horizon, latent, budgets, weights" },
+  );
 
 export const adaptSchema = z
   .object({

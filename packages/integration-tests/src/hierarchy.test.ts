@@ -127,6 +127,17 @@ describe("a two-level agent with exact world models on FourRooms", () => {
     expect(() => buildAgent({ model: flatModel(model), agent, actionSpace: env.actionSpace as Box })).toThrow(
       /agent\.adapt\.stages\[0\]\.use is 2, but the agent can plan with 1 level/,
     );
+    // Weights for a term the cost does not have are refused by name too.
+    const reweigh = (weights: Record<string, number>) =>
+      buildAgent({
+        model,
+        agent: agentSchema.parse({ ...hierarchical, adapt: { stages: [{ weights }] } }),
+        actionSpace: env.actionSpace as Box,
+      });
+    expect(() => reweigh({ speed: 1 })).toThrow(
+      "agent.adapt.stages[0].weights.speed is not a task cost term of this agent (its terms: energy)",
+    );
+    expect(reweigh({ energy: 2 }).levels.length).toBe(2);
     env.close();
   });
 
