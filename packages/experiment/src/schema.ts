@@ -26,9 +26,13 @@ export const dataSchema = z
     /**
      * Where episodes start: absent or `env`, where the env's reset puts them; `free`, at a uniformly random free
      * state (the env's `sampleFreeState`), for data that covers what walks from the start rarely reach.
+     * `{ "free": f }` (0 < f < 1): a fraction f of the episodes start free (spread evenly), the rest where the
+     * env puts them: the far states covered, and the walks from the start kept.
      * Optional, so configs without it resolve (and key their datasets and runs) as before.
      */
-    starts: z.enum(["env", "free"]).optional(),
+    starts: z
+      .union([z.enum(["env", "free"]), z.object({ free: z.number().gt(0).lt(1) }).strict()])
+      .optional(),
     /** Fraction of episodes held out for diagnostics (the last ones). */
     validationFraction: z.number().gt(0).lt(1).default(0.1),
     /** Folder for collected datasets, relative to the repository root. */

@@ -1,7 +1,14 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { collect, type Dataset, DatasetError, type DatasetMetadata, openDataset } from "@hjepa/envs/data";
+import {
+  collect,
+  type Dataset,
+  DatasetError,
+  type DatasetMetadata,
+  openDataset,
+  startsRecord,
+} from "@hjepa/envs/data";
 import { onFileSystem } from "@hjepa/errors";
 import type { ExperimentConfig } from "@hjepa/experiment";
 import { removeStaleTemps } from "@hjepa/experiment/crashSafety";
@@ -18,7 +25,7 @@ export function datasetPath(config: ExperimentConfig, root: string): string {
     steps: config.data.steps,
     policy: config.data.policy,
     seed: config.data.seed,
-    ...(config.data.starts === "free" ? { starts: "free" } : {}),
+    ...startsRecord(config.data.starts),
   };
   const hash = createHash("sha256").update(JSON.stringify(key)).digest("hex").slice(0, 10);
   const name = config.env.id.replace(/[^A-Za-z0-9-]+/g, "_");
@@ -59,7 +66,7 @@ export async function prepareData(
       steps: config.data.steps,
       policy: config.data.policy,
       seed: config.data.seed,
-      ...(config.data.starts === "free" ? { starts: "free" as const } : {}),
+      ...startsRecord(config.data.starts),
       out: path,
       signal: opts.signal,
       onAbort: "discard",
@@ -118,7 +125,7 @@ export function cacheMismatch(meta: DatasetMetadata, config: ExperimentConfig): 
     seed: d.seed,
     episodes: d.episodes,
     steps: d.steps,
-    starts: d.starts === "free" ? "free" : undefined,
+    starts: startsRecord(d.starts).starts,
   };
   for (const [key, value] of Object.entries(want)) {
     if (canonical(meta[key]) !== canonical(value)) {

@@ -6,7 +6,7 @@ import { Rng, register, registry } from "gymnasium-js";
 import { describe, expect, it } from "vitest";
 import { registerHjepaEnvs } from "../register.ts";
 import type { DataPolicy, PlanningEnv } from "../types.ts";
-import { CollectionInterrupted, collect, collectFromEnv } from "./collect.ts";
+import { CollectionInterrupted, collect, collectFromEnv, type Starts } from "./collect.ts";
 import { openDataset } from "./openDataset.ts";
 import { momentumPolicy } from "./policies.ts";
 import { GridEnv, PointEnv } from "./testEnv.ts";
@@ -313,8 +313,8 @@ describe("collectFromEnv", () => {
 describe("collect (by registry id)", () => {
   it("starts episodes at random free states with starts free (KeyDoor: behind the door too, with the key)", async () => {
     registerHjepaEnvs();
-    const firstStates = async (starts: "env" | "free" | undefined) => {
-      const out = join(tmp(), `kd-${starts}.arrow`);
+    const firstStates = async (starts: Starts | undefined) => {
+      const out = join(tmp(), `kd-${JSON.stringify(starts)}.arrow`);
       const opts = {
         episodes: 40,
         steps: 3,
@@ -346,6 +346,16 @@ describe("collect (by registry id)", () => {
     expect(new Set(free.firsts.filter((s) => (s[1] as number) < 7).map((s) => s[2]))).toEqual(
       new Set([0, 1]),
     );
+    // A quarter free: episodes 3, 7, 11, ... (floor((e + 1) / 4) steps up), the others at S.
+    const mixed = await firstStates({ free: 0.25 });
+    expect(mixed.meta.starts).toEqual({ free: 0.25 });
+    const freeEpisodes = mixed.firsts.flatMap((s, e) => (s.join(",") === "5,6,0" ? [] : [e]));
+    expect(freeEpisodes.length).toBeGreaterThan(6);
+    expect(freeEpisodes.every((e) => e % 4 === 3)).toBe(true);
+    expect(new Set(mixed.firsts.filter((_, e) => e % 4 === 3).map((s) => s.join(","))).size).toBeGreaterThan(
+      6,
+    );
+    await expect(firstStates({ free: 1.5 })).rejects.toThrow(/starts must be "env", "free" or \{ free: f \}/);
   });
 
   it("makes the env with its kwargs and records the id and kwargs", async () => {

@@ -25,6 +25,34 @@ export class CollectionInterrupted extends Error {
 }
 
 export type StoreObs = "auto" | "always" | "never";
+
+/**
+ * Where a collection's episodes start: `env` where the env's reset puts them, `free` at a uniformly random free
+ * state, `{ free: f }` (0 < f < 1) a fraction f of the episodes free (spread evenly: episode e is free when
+ * floor((e + 1) f) > floor(e f)), the rest where the env puts them.
+ */
+export type Starts = "env" | "free" | { free: number };
+
+/** The share of episodes a `Starts` starts at free states (0 for `env`, 1 for `free`); throws on a bad value. */
+export function freeStartFraction(starts: Starts, where: string): number {
+  if (starts === "env") return 0;
+  if (starts === "free") return 1;
+  const f = typeof starts === "object" && starts !== null ? starts.free : Number.NaN;
+  if (!(typeof f === "number" && f > 0 && f < 1)) {
+    throw new RangeError(
+      `${where}: starts must be "env", "free" or { free: f } with 0 < f < 1 (got ${JSON.stringify(starts)})`,
+    );
+  }
+  return f;
+}
+
+/**
+ * How `starts` is written in a dataset's metadata and cache key: absent for `env` (so datasets collected before
+ * the option keep their metadata and keys), else the value itself.
+ */
+export function startsRecord(starts: Starts | undefined): { starts?: "free" | { free: number } } {
+  return starts === undefined || starts === "env" ? {} : { starts };
+}
 /** `auto` stores observations of at most this many elements; pixels are rendered from states when sampling. */
 export const AUTO_OBS_MAX_ELEMENTS = 64;
 
@@ -52,9 +80,10 @@ export interface CollectOptions {
    * Where episodes start: `env` (default) where the env's reset puts them (its map's start, or its own
    * sampler); `free` at a uniformly random free state of the env (`PlanningEnv.sampleFreeState`: on KeyDoor
    * behind the door too, with the key), so that the data covers states a walk from the start rarely reaches.
-   * A policy that picks its own start (`traverse`) keeps it.
+   * `{ free: f }` mixes the two (a fraction f free, spread evenly over the episodes), for data that covers the
+   * far states and still has the walks from the start. A policy that picks its own start (`traverse`) keeps it.
    */
-  starts?: "env" | "free";
+  starts?: Starts;
   /** Recorded in the metadata when the env has no `spec` (envs made without the registry). */
   envId?: string;
   kwargs?: Record<string, unknown>;
@@ -102,12 +131,10 @@ export async function collectFromEnv(env: PlanningEnv, opts: CollectOptions): Pr
   const obsInfo = obsColumn(env.observationSpace, storeObs, where);
   const root = new Rng(opts.seed);
   const policyRng = root.spawn();
-  const starts = opts.starts ?? "env";
-  if (starts !== "env" && starts !== "free") {
-    throw new RangeError(`${where}: starts must be "env" or "free" (got ${String(starts)})`);
-  }
+  const freeFraction = freeStartFraction(opts.starts ?? "env", where);
   // Only free starts draw from it, so "env" collections are the same bytes as before it existed.
-  const startRng = starts === "free" ? root.spawn() : null;
+  const startRng = freeFraction > 0 ? root.spawn() : null;
+  const startsFree = (e: number) => Math.floor((e + 1) * freeFraction) > Math.floor(e * freeFraction);
 
   const t0 = performance.now();
   let lastYield = t0;
@@ -138,7 +165,7 @@ export async function collectFromEnv(env: PlanningEnv, opts: CollectOptions): Pr
       let options = policy.beginEpisode(env, policyRng, { episodeIndex: e, steps: opts.steps }) as
         | Record<string, unknown>
         | undefined;
-      if (startRng !== null && options?.start === undefined) {
+      if (startRng !== null && options?.start === undefined && startsFree(e)) {
         options = { ...options, start: env.sampleFreeState(startRng) };
       }
       let { obs } = env.reset({ seed: root.nextSeed(), options });
@@ -292,7 +319,7 @@ function metadata(
     obs,
     batchSize: opts.batchSize ?? DEFAULT_BATCH_SIZE,
     // Recorded only when not the default, so datasets collected before the option keep their metadata.
-    ...(opts.starts === "free" ? { starts: "free" } : {}),
+    ...startsRecord(opts.starts),
   };
 }
 
