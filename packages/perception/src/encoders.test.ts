@@ -39,6 +39,39 @@ describe("encoders", () => {
     });
   });
 
+  it("MLP encoder with standardize false feeds the raw features: the first layer of a one-hot vector is its row", async () => {
+    await withLeakCheck(() => {
+      const make = (standardize?: boolean) =>
+        makeEncoder(
+          {
+            type: "mlp",
+            hidden: [],
+            dim: 3,
+            activation: "relu",
+            ...(standardize === undefined ? {} : { standardize }),
+          },
+          [4],
+          new ParamStore(),
+          new Rng(2),
+        );
+      const raw = make(false);
+      const standard = make();
+      for (const e of [raw, standard]) e.setNormalization([0.7, 0.1, 0.1, 0.1], [0.46, 0.3, 0.3, 0.3]);
+      const x = tf.tensor2d([0, 0, 1, 0, 1, 0, 0, 0], [2, 4]);
+      const [zr, zs] = [raw.encode(x), standard.encode(x)];
+      // One dense layer, x W + b: the hot feature's row of W plus b, whatever the data's statistics.
+      const w = raw.params.get("net/dense0/w") as tf.Tensor2D;
+      const b = raw.params.get("net/dense0/b") as tf.Tensor1D;
+      const expected = tf.tidy(() => tf.add(tf.gather(w, [2, 0]), b));
+      expect(Array.from(zr.dataSync())).toEqual(Array.from(expected.dataSync()));
+      // The same weights standardised give another representation (the rare feature scaled up 1/0.3 x).
+      expect(Array.from(zs.dataSync())).not.toEqual(Array.from(zr.dataSync()));
+      tf.dispose([x, zr, zs, expected]);
+      raw.params.dispose();
+      standard.params.dispose();
+    });
+  });
+
   it("CNN encoder maps uint8 [B, 64, 64, 2] pixels to [B, dim] and its gradients flow on wasm", async () => {
     await withLeakCheck(() => {
       const params = new ParamStore();

@@ -12,7 +12,7 @@ import {
 import { Mlp } from "./layers.ts";
 import type { ParamStore } from "./params.ts";
 
-/** An MLP over flat state observations: standardise, MLP to `dim`, optional MLP projector. */
+/** An MLP over flat state observations: standardise (unless `standardize: false`), MLP to `dim`, optional MLP projector. */
 export class MlpEncoder implements Encoder {
   readonly type = "mlp";
   readonly dim: number;
@@ -48,7 +48,8 @@ export class MlpEncoder implements Encoder {
 
   encode(obs: tf.Tensor): tf.Tensor2D {
     return tf.tidy(() => {
-      const x = tf.reshape(tf.cast(obs, "float32"), [-1, this.inputSize]);
+      const x = tf.reshape(tf.cast(obs, "float32"), [-1, this.inputSize]) as tf.Tensor2D;
+      if (this.config.standardize === false) return this.net.apply(x);
       return this.net.apply(tf.div(tf.sub(x, this.mean), this.std) as tf.Tensor2D);
     });
   }
@@ -91,6 +92,14 @@ export const mlpEncoderSchema = z
     activation: activationSchema.default("relu"),
     layerNorm: z.boolean().default(false),
     projector: projectorSchema.nullable().default(null),
+    /**
+     * Standardise each feature by the training data's mean and std (absent: true). `false` feeds the raw
+     * features, for one-hot observations (KeyDoor's `onehot`: a cell plus the key bit), where standardising
+     * scales a rarely visited cell, such as the key's corner, by 1/sqrt(its frequency) and makes its
+     * representation the least reliable of all. Optional, so configs without it resolve (and key their runs) as
+     * before.
+     */
+    standardize: z.boolean().optional(),
   })
   .strict();
 
