@@ -195,7 +195,7 @@ export const ENTRIES: Entry[] = [
   },
   {
     id: "key-door-levels",
-    what: "README: other maps, key-door-levels.json over 3 seeds (and oracle subgoals), configs/comparisons/key-door.json",
+    what: "README: other maps, key-door-levels.json over 3 seeds (oracle subgoals, flat beam search), configs/comparisons/key-door.json",
     minutes: 60,
     steps: [compare("key-door")],
     // The README row quotes this comparison's "all" rows; `hjepa reproduce --against` checks them value by value.
@@ -353,6 +353,14 @@ export const ENTRIES: Entry[] = [
           `| ${row} | ${pooledSuccess(out, dirs, "all")} | ${pooledSuccess(out, dirs, "far")} | ${pooledSpl(out, dirs, "all")} |`,
       };
     }),
+  },
+  {
+    id: "two-rooms-pixels",
+    what: "README: the TwoRooms-from-pixels table (seed 1, 6 arms), configs/comparisons/two-rooms-pixels.json",
+    minutes: 50,
+    steps: [compare("two-rooms-pixels")],
+    // The README table quotes this comparison's "all" rows (no bin column); `hjepa reproduce --against` checks them.
+    checks: [],
   },
   {
     id: "windy-cliff",
