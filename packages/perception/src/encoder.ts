@@ -36,6 +36,8 @@ export interface MlpEncoderConfig {
   activation?: ActivationName;
   layerNorm?: boolean;
   projector?: ProjectorConfig | null;
+  /** Standardise each feature by the data's mean and std (absent: true); false for one-hot observations. */
+  standardize?: boolean;
 }
 
 export interface CnnEncoderConfig {
