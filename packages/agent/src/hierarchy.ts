@@ -1,6 +1,5 @@
 import type { HierarchyStats, LevelPlanStats, PlanResult, Subgoal } from "@hjepa/actor";
 import type { WorldModelLevel } from "@hjepa/contracts";
-import type { Cost } from "@hjepa/cost";
 import { InputError } from "@hjepa/errors";
 import type { EpisodeMemory } from "@hjepa/memory";
 import { tf } from "@hjepa/tensor";
@@ -102,25 +101,24 @@ export class Hierarchy {
         const goalTensor = tf.tensor2d(goalK, [1, goalK.length]);
         // A warm start is the previous plan shifted by one of this level's steps: usable when exactly one passed.
         const warm = state && elapsed === level.stride && !goalMoved && !restrategised ? state.plan : null;
-        const restoreWeights = ls.weights ? setWeights(part.cost, ls.weights) : null;
+        const request = {
+          state: sk,
+          goal: goalTensor,
+          model: level,
+          cost: part.cost,
+          actions: level.actions,
+          horizon: ls.horizon,
+          budget: ls.budget,
+          rng: this.rng,
+          warmStart: warm,
+          latent: ls.latent ?? null,
+          // Landmarks are level-1 representations of real states: usable at every level that shares them.
+          landmarks: sharesLevelOne(model.levels, ls.level) ? (this.parts.landmarks ?? null) : null,
+        };
         let plan: PlanResult;
         try {
-          plan = part.planner.plan({
-            state: sk,
-            goal: goalTensor,
-            model: level,
-            cost: part.cost,
-            actions: level.actions,
-            horizon: ls.horizon,
-            budget: ls.budget,
-            rng: this.rng,
-            warmStart: warm,
-            latent: ls.latent ?? null,
-            // Landmarks are level-1 representations of real states: usable at every level that shares them.
-            landmarks: sharesLevelOne(model.levels, ls.level) ? (this.parts.landmarks ?? null) : null,
-          });
+          plan = part.cost.withWeights(ls.weights ?? {}, () => part.planner.plan(request));
         } finally {
-          restoreWeights?.();
           goalTensor.dispose();
         }
         current = { plan, step, goal: goalK, settings: ls };
@@ -277,13 +275,4 @@ function sameStrategy(a: LevelSettings, b: LevelSettings): boolean {
     JSON.stringify(a.latent ?? null) === JSON.stringify(b.latent ?? null) &&
     JSON.stringify(a.weights ?? null) === JSON.stringify(b.weights ?? null)
   );
-}
-
-/** Sets `weights` on `cost`'s task terms; returns what puts the weights it had back. */
-function setWeights(cost: Cost, weights: Readonly<Record<string, number>>): () => void {
-  const had = Object.keys(weights).map((name) => [name, cost.weight(name)] as const);
-  for (const [name, w] of Object.entries(weights)) cost.setWeight(name, w);
-  return () => {
-    for (const [name, w] of had) cost.setWeight(name, w);
-  };
 }

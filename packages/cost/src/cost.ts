@@ -111,6 +111,20 @@ export class Cost {
     this.weights.set(name, weight);
   }
 
+  /**
+   * Runs `fn` with the task terms named in `weights` set to those weights, and puts the weights they had back
+   * after (also when `fn` throws): a plan made with another strategy's weights leaves the cost as it was.
+   */
+  withWeights<T>(weights: Readonly<Record<string, number>>, fn: () => T): T {
+    const had = Object.keys(weights).map((name) => [name, this.weight(name)] as const);
+    try {
+      for (const [name, w] of Object.entries(weights)) this.setWeight(name, w);
+      return fn();
+    } finally {
+      for (const [name, w] of had) this.weights.set(name, w);
+    }
+  }
+
   /** Scores `C` imagined trajectories against `goal [1, d]` (see the class comment for the rule). */
   evaluate(traj: LatentTrajectory, goal: tf.Tensor2D): CostEvaluation {
     const { states, actions } = traj;
