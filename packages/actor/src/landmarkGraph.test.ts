@@ -107,6 +107,30 @@ describe("landmark-graph planner", () => {
     });
   });
 
+  it("reports where its path ends (closestAt), or -1 when the path goes on past the horizon", async () => {
+    await withLeakCheck(() => {
+      const { landmarks } = experience(MAZE, 4000, 1);
+      // The path from (3, 3) to (3, 5) is 22 moves in 7 straight stretches.
+      const closestAt = (horizon: number, options: Parameters<typeof landmarkGraphPlanner>[0] = {}) => {
+        const req = request(landmarks, [3, 3], [3, 5], { horizon });
+        const plan = landmarkGraphPlanner(options).plan(req);
+        tf.dispose([req.state, req.goal]);
+        return plan.closestAt;
+      };
+      expect(closestAt(30)).toBe(21);
+      expect(closestAt(22)).toBe(21);
+      expect(closestAt(21)).toBe(-1);
+      const straight = { waypoints: "straight", tolerance: 0.1 } as const;
+      expect(closestAt(8, straight)).toBe(6);
+      expect(closestAt(7, straight)).toBe(6);
+      expect(closestAt(6, straight)).toBe(-1);
+      // At the goal already: the path ends at once.
+      const req = request(landmarks, [3, 5], [3, 5], { horizon: 4 });
+      expect(landmarkGraphPlanner().plan(req).closestAt).toBe(0);
+      tf.dispose([req.state, req.goal]);
+    });
+  });
+
   it("never enters a landmark a hard constraint forbids: takes the long way round", async () => {
     await withLeakCheck(() => {
       // An open 3x5 room; the cell between start and goal is forbidden.

@@ -43,7 +43,8 @@ const NAME = "landmark-graph";
  * The plan is at the requested level: its predicted state `j` is the path's landmark `(j + 1) * stride` steps
  * along, or the end of its `j + 1`-th straight stretch (option `waypoints`; the last landmark past the end),
  * and its action `j` is the level's encoding (`encodeActions`) of the observed primitive actions that lead
- * there (see `levelActions`). It calls no predictor, so it
+ * there (see `levelActions`). `closestAt` is the first predicted state at the path's end (-1 when the path is
+ * longer than the horizon covers). It calls no predictor, so it
  * charges no cost units; its time is in `stats.ms`. Deterministic.
  */
 export function landmarkGraphPlanner(options: LandmarkGraphOptions = {}): Planner {
@@ -126,6 +127,7 @@ export function landmarkGraphPlanner(options: LandmarkGraphOptions = {}): Planne
         horizon: h,
         actionDim: k,
         dim: d,
+        closestAt: ends.indexOf(nodes.length),
         stats: {
           level: search.level,
           predictorCalls: 0,

@@ -94,6 +94,13 @@ export interface PlanResult {
   dim: number;
   stats: PlanStats;
   /**
+   * Where the plan comes closest to its goal, when the planner knows it exactly (a search over real states, whose
+   * path ends at the reachable state of lowest cost): the index of the first predicted state at the path's end,
+   * or -1 when the path goes on past the plan's horizon. Absent when the planner does not know (a sampling
+   * planner's predicted states only approach the goal); the near-goal rule `reached` then judges by distances.
+   */
+  closestAt?: number;
+  /**
    * For a plan made across levels (the hierarchical agent): the subgoals each level above handed down at this
    * decision, top first, and what each level spent. Absent for a plan of one planner at one level.
    */

@@ -6,7 +6,7 @@ import { EpisodeMemory } from "@hjepa/memory";
 import { expectNoLeaks, initTensors, tf } from "@hjepa/tensor";
 import { Rng } from "gymnasium-js";
 import { beforeAll, describe, expect, it } from "vitest";
-import { Hierarchy, reachesWithinFirst } from "./hierarchy.ts";
+import { Hierarchy, reachedWithin, reachesWithinFirst } from "./hierarchy.ts";
 import type { AgentParts, LevelSettings, PlanSettings } from "./settings.ts";
 
 beforeAll(async () => {
@@ -60,6 +60,36 @@ describe("reachesWithinFirst (the near-goal rule first-step)", () => {
     expect(reachesWithinFirst(plan, goal, 0, 0.05)).toBe(true);
     expect(reachesWithinFirst(plan, goal, 0, 0.03)).toBe(false);
     expect(reachesWithinFirst(plan, goal, 0, 0)).toBe(false);
+  });
+});
+
+describe("reachedWithin (the near-goal rule reached)", () => {
+  const goal = Float32Array.of(3, 0);
+  // The first state is the closest to the goal, though the path goes on past the horizon: first-step fires.
+  const turnsAway = planOf([
+    [2, 0],
+    [1, 0],
+    [0, 0],
+  ]);
+
+  it("fires only when the planner puts the path's end within the macro-step in progress", () => {
+    expect(reachesWithinFirst(turnsAway, goal, 0, 0.05)).toBe(true);
+    expect(reachedWithin({ ...turnsAway, closestAt: -1 }, goal, 0, 0.05)).toBe(false);
+    expect(reachedWithin({ ...turnsAway, closestAt: -1 }, goal, 9, 0.05)).toBe(false);
+    expect(reachedWithin({ ...turnsAway, closestAt: 1 }, goal, 0, 0.05)).toBe(false);
+    expect(reachedWithin({ ...turnsAway, closestAt: 1 }, goal, 1, 0.05)).toBe(true);
+    expect(reachedWithin({ ...turnsAway, closestAt: 0 }, goal, 0, 0.05)).toBe(true);
+  });
+
+  it("judges by distances, as first-step, when the planner does not say where its path ends", () => {
+    expect(reachedWithin(turnsAway, goal, 0, 0.05)).toBe(true);
+    const approach = planOf([
+      [1, 0],
+      [2, 0],
+      [3, 0],
+    ]);
+    expect(reachedWithin(approach, goal, 0, 0.05)).toBe(false);
+    expect(reachedWithin(approach, goal, 2, 0.05)).toBe(true);
   });
 });
 
@@ -282,7 +312,7 @@ describe("Hierarchy: decisions", () => {
   it("hands the goal itself down when level 2's plan reaches it within its first macro-step", () => {
     const { model } = toyModel();
     // One macro-step moves up to 1 per axis: the goal is 0.5 away.
-    const near = (rule: "first-step" | "never") =>
+    const near = (rule: "first-step" | "reached" | "never") =>
       decideOnce(
         partsOf(model),
         { levels: [LEVEL_2, LEVEL_1], nearGoal: { rule, tolerance: 0.05 } },
@@ -293,6 +323,8 @@ describe("Hierarchy: decisions", () => {
     expect(first.plan.hierarchy.subgoals[0]).toMatchObject({ from: 2, to: 1, source: "goal" });
     expect(Array.from(first.plan.hierarchy.subgoals[0]?.representation ?? [])).toEqual([0.5, 0]);
     expect(near("never").plan.hierarchy.subgoals[0]?.source).toBe("model");
+    // The toy's level-2 planner does not say where its plan ends: reached judges as first-step.
+    expect(near("reached").plan.hierarchy.subgoals[0]?.source).toBe("goal");
   });
 
   it("hands the goal itself down when the critic puts it within reach (the near-goal rule critic)", () => {

@@ -192,6 +192,7 @@ export class Hierarchy {
     }
     const inProgress = Math.floor((step - state.step) / level.stride);
     if (rule.rule === "first-step" && reachesWithinFirst(plan, goal, inProgress, rule.tolerance)) return goal;
+    if (rule.rule === "reached" && reachedWithin(plan, goal, inProgress, rule.tolerance)) return goal;
     if (
       rule.rule === "critic" &&
       this.criticSteps(s1, goal) <= (rule.within ?? level.stride * ls.subgoalStep)
@@ -237,6 +238,21 @@ export function reachesWithinFirst(
   let closest = d0;
   for (let j = first + 1; j < plan.horizon; j++) closest = Math.min(closest, dist(j));
   return d0 <= closest * (1 + tolerance);
+}
+
+/**
+ * The near-goal rule `reached`: the plan's path ends within the macro-step in progress, by the planner's own
+ * account (`PlanResult.closestAt`; -1, a path past the horizon, never); `reachesWithinFirst` for a planner that
+ * gives none.
+ */
+export function reachedWithin(
+  plan: PlanResult,
+  goal: Float32Array,
+  from: number,
+  tolerance: number,
+): boolean {
+  if (plan.closestAt === undefined) return reachesWithinFirst(plan, goal, from, tolerance);
+  return plan.closestAt >= 0 && plan.closestAt <= Math.min(from, plan.horizon - 1);
 }
 
 /** True when levels 2..`level` all share the representation below them, so level `level` plans in level 1's. */

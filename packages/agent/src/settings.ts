@@ -35,13 +35,18 @@ export interface LevelSettings {
  * - `first-step`: when the level's best plan comes closest to its goal within its first macro-step (its first
  *   predicted state is within `1 + tolerance` of the closest of all), the goal is less than a macro-step away
  *   through the model's own dynamics (walls included), so the level below plans toward the goal itself.
+ * - `reached`: as `first-step`, but judged by where the plan's path ends when the planner reports it
+ *   (`PlanResult.closestAt`, e.g. `landmark-graph`): the rule fires when the path ends within the macro-step in
+ *   progress, and never when it goes on past the plan's horizon. (`first-step`'s distance test can fire there:
+ *   when the goal lies beyond the horizon, a path that first turns away from it may never again come as close,
+ *   in representation distance, as its first state.) For a planner that does not report it, `first-step`.
  * - `never`: the level below always gets the plan's predicted state.
  * - `critic`: when the critic (`AgentParts.critic`) puts the level's goal within `within` env steps of the
  *   current state (null: the level's stride times its `subgoalStep`, the reach of the subgoal it would hand
  *   down), the level below plans toward the goal itself.
  */
 export interface NearGoalRule {
-  rule: "first-step" | "never" | "critic";
+  rule: "first-step" | "reached" | "never" | "critic";
   tolerance: number;
   within?: number | null;
 }

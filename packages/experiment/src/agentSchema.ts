@@ -127,12 +127,14 @@ export const hierarchySchema = z
     oracleLookahead: z.number().positive().default(2),
     /**
      * The near-goal rule: when it fires, the level below plans toward the goal itself. `first-step`: a level's
-     * best plan reaches the goal within its first macro-step; `critic`: the critic puts the goal within
+     * best plan reaches the goal within its first macro-step (judged by distances to the goal); `reached`: the
+     * same, judged by where the plan's path ends when its planner reports it (landmark-graph), never when the
+     * path goes on past the horizon; `critic`: the critic puts the goal within
      * `within` env steps of the current state (null: the level's stride times its subgoalStep).
      */
     nearGoal: z
       .object({
-        rule: z.enum(["first-step", "never", "critic"]).default("first-step"),
+        rule: z.enum(["first-step", "reached", "never", "critic"]).default("first-step"),
         tolerance: nonNeg.default(0.05),
         within: z.number().positive().nullable().default(null),
       })
