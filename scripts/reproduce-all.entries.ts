@@ -30,6 +30,38 @@ import {
   violations,
 } from "./reproduce-all.lib.ts";
 
+/** GridMaze 31x31's level 3 (stride 16), added to seed 1's run by `hjepa train --add-level`. */
+const GM31_LEVEL_3 = JSON.stringify({
+  stride: 16,
+  representation: { type: "identity" },
+  macroAction: { type: "learned", dim: 8, hidden: [128, 128] },
+  predictor: { type: "residual-mlp", hidden: [256, 256] },
+  loss: { prediction: 1, teacherForcing: 1 },
+  train: { steps: 4000, batchSize: 128, horizon: 4, lr: 0.001, warmupSteps: 100, checkpointEvery: 1000 },
+});
+
+/** The 3-level agent on it: the experience graph at level 3, MPPI over the level-2 predictor below it. */
+const GM31_THREE = JSON.stringify([
+  {
+    level: 3,
+    planner: "landmark-graph",
+    plannerOptions: { waypoints: "steps" },
+    horizon: 8,
+    budget: 1,
+    replanEvery: 1,
+    subgoalStep: 1,
+  },
+  {
+    level: 2,
+    planner: "mppi",
+    plannerOptions: { iterations: 2 },
+    horizon: 4,
+    budget: 512,
+    replanEvery: 1,
+    subgoalStep: 1,
+  },
+]);
+
 export const ENTRIES: Entry[] = [
   {
     id: "quickstart",
@@ -203,46 +235,104 @@ export const ENTRIES: Entry[] = [
   },
   {
     id: "grid-maze-31-levels",
-    what: "README and grid-maze-31-levels.json: seeds 1 and 2, far bin",
-    minutes: 90,
+    what: "README and grid-maze-31-levels.json: seeds 1-3, far bin (2 levels, flat graph search 16 and 96 moves deep, 3 levels on seed 1)",
+    minutes: 150,
     steps: [
-      train("grid-maze-31-levels", 1, "runs/grid-maze-31-v2"),
       far("grid-maze-31"),
+      ...[1, 2, 3].flatMap((seed) => [
+        train("grid-maze-31-levels", seed, `runs/gm31-unif-s${seed}`),
+        evaluate(
+          `grid-maze-31-levels-s${seed}`,
+          farFile("grid-maze-31"),
+          "ship-far",
+          `runs/gm31-unif-s${seed}/eval/ship-far`,
+          ["--pictures", "2"],
+        ),
+        evaluate(
+          `grid-maze-31-levels-s${seed}`,
+          farFile("grid-maze-31"),
+          "first-step-far",
+          `runs/gm31-unif-s${seed}/eval/first-step-far`,
+          ["--pictures", "0", "--set", 'agent.hierarchy.nearGoal.rule="first-step"'],
+        ),
+        evaluate(
+          `grid-maze-31-levels-s${seed}`,
+          farFile("grid-maze-31"),
+          "flat-far",
+          `runs/gm31-unif-s${seed}/eval/flat-far`,
+          ["--pictures", "0", "--workers", "1", "--set", "agent.hierarchy.use=1"],
+        ),
+        evaluate(
+          `grid-maze-31-levels-s${seed}`,
+          farFile("grid-maze-31"),
+          "flat-h96-far",
+          `runs/gm31-unif-s${seed}/eval/flat-h96-far`,
+          [
+            "--pictures",
+            "0",
+            "--workers",
+            "1",
+            "--set",
+            "agent.hierarchy.use=1",
+            "--set",
+            "agent.horizon=96",
+          ],
+        ),
+      ]),
+      {
+        hjepa: [
+          "train",
+          "--add-level",
+          "--from",
+          "{out}/runs/grid-maze-31-levels-s1",
+          "--set",
+          `world.levels[2]=${GM31_LEVEL_3}`,
+          "--out",
+          "{out}/runs/grid-maze-31-levels-3l-s1",
+        ],
+        makes: "runs/grid-maze-31-levels-3l-s1",
+        original: "runs/gm31-unif-3l-s1",
+      },
       evaluate(
-        "grid-maze-31-levels-s1",
+        "grid-maze-31-levels-3l-s1",
         farFile("grid-maze-31"),
-        "ship-far",
-        "runs/grid-maze-31-v2/eval/ship-far",
-        ["--pictures", "2"],
-      ),
-      evaluate(
-        "grid-maze-31-levels-s1",
-        farFile("grid-maze-31"),
-        "flat-far",
-        "runs/grid-maze-31-v2/eval/flat-far",
-        ["--pictures", "0", "--set", "agent.hierarchy.use=1"],
-      ),
-      train("grid-maze-31-levels", 2, "runs/grid-maze-31-s2"),
-      evaluate(
-        "grid-maze-31-levels-s2",
-        farFile("grid-maze-31"),
-        "ship-far",
-        "runs/grid-maze-31-s2/eval/ship-far",
-        ["--pictures", "0"],
+        "three-far",
+        "runs/gm31-unif-3l-s1/eval/three-far",
+        [
+          "--pictures",
+          "2",
+          "--workers",
+          "1",
+          "--set",
+          "agent.hierarchy.use=3",
+          "--set",
+          `agent.levels=${GM31_THREE}`,
+        ],
       ),
     ],
     checks: [
       {
         file: README,
         quoted:
-          "| `grid-maze-31-levels.json` | grid-maze-31.json, far 34 | 1, 2 | 69.1% [57.4, 78.8] (82.4 / 55.9 per seed; flat graph search, same compute, seed 1: 0%; with the earlier MLP level 1: 0%) | 0.679 | - | 930 |",
+          "| `grid-maze-31-levels.json` | grid-maze-31.json, far 34 | 1, 2, 3 | 100.0% [96.4, 100.0] (100% / 100% / 100% per seed; flat graph search, same compute: 0.0% [0.0, 3.6] 16 moves deep, 52.9% [43.3, 62.3] 96 moves deep; 3 levels, seed 1: 0.0%) | 0.997 | - | 271 |",
         made: (out) => {
-          const run = "runs/grid-maze-31-levels-s1/eval";
-          const ship = [`${run}/ship-far`, "runs/grid-maze-31-levels-s2/eval/ship-far"];
-          const n = String(summary(results(out, `${run}/ship-far`), "far").episodes);
-          const perSeed = ship.map((d) => success(out, d, "far").replace("%", "")).join(" / ");
-          return mapRow("grid-maze-31-levels", "grid-maze-31.json", "1, 2", `far ${n}`, [
-            `${pooledSuccess(out, ship, "far")} (${perSeed} per seed; flat graph search, same compute, seed 1: ${success(out, `${run}/flat-far`, "far", 0)}; with the earlier MLP level 1: 0%)`,
+          const runs = [1, 2, 3].map((seed) => `runs/grid-maze-31-levels-s${seed}/eval`);
+          const ship = runs.map((r) => `${r}/ship-far`);
+          const n = String(summary(results(out, ship[0] as string), "far").episodes);
+          const perSeed = ship.map((d) => success(out, d, "far", 0)).join(" / ");
+          return mapRow("grid-maze-31-levels", "grid-maze-31.json", "1, 2, 3", `far ${n}`, [
+            `${pooledSuccess(out, ship, "far")} (${perSeed} per seed; flat graph search, same compute: ` +
+              `${pooledSuccess(
+                out,
+                runs.map((r) => `${r}/flat-far`),
+                "far",
+              )} 16 moves deep, ` +
+              `${pooledSuccess(
+                out,
+                runs.map((r) => `${r}/flat-h96-far`),
+                "far",
+              )} 96 moves deep; 3 levels, seed 1: ` +
+              `${success(out, "runs/grid-maze-31-levels-3l-s1/eval/three-far", "far")})`,
             pooledSpl(out, ship, "far"),
             "-",
             costUnits(out, ship, "far"),
@@ -251,17 +341,46 @@ export const ENTRIES: Entry[] = [
       },
       {
         file: `${EXP}/grid-maze-31-levels.json`,
-        quoted: "Measured on seed 1 (far bin, 34 tasks): 82.4% (SPL 0.813)",
+        quoted: "Measured on seeds 1-3 (far bin, 34 tasks each): 100.0% (SPL 0.997)",
         made: (out) => {
-          const run = "runs/grid-maze-31-levels-s1/eval/ship-far";
-          return `Measured on seed 1 (far bin, 34 tasks): ${success(out, run, "far")} (SPL ${pooledSpl(out, [run], "far")})`;
+          const ship = [1, 2, 3].map((seed) => `runs/grid-maze-31-levels-s${seed}/eval/ship-far`);
+          const k = ship.reduce((a, d) => a + summary(results(out, d), "far").successes, 0);
+          const n = ship.reduce((a, d) => a + summary(results(out, d), "far").episodes, 0);
+          return `Measured on seeds 1-3 (far bin, 34 tasks each): ${pct(k / n)} (SPL ${pooledSpl(out, ship, "far")})`;
         },
       },
       {
         file: `${EXP}/grid-maze-31-levels.json`,
-        quoted: "its one-step prediction error stays at about 0.04 times that of not moving",
+        quoted: "and level 1 then oscillated: 97.1% on seeds 2 and 3",
+        made: (out) => {
+          const rates = [2, 3].map((seed) =>
+            success(out, `runs/grid-maze-31-levels-s${seed}/eval/first-step-far`, "far"),
+          );
+          const same = rates[0] === rates[1];
+          return `and level 1 then oscillated: ${same ? rates[0] : rates.join(" and ")} on seeds 2 and 3`;
+        },
+      },
+      {
+        file: `${EXP}/grid-maze-31-levels.json`,
+        quoted: "and 52.9% at 96 moves deep",
+        made: (out) => {
+          const runs = [1, 2, 3].map((seed) => `runs/grid-maze-31-levels-s${seed}/eval/flat-h96-far`);
+          const k = runs.reduce((a, d) => a + summary(results(out, d), "far").successes, 0);
+          const n = runs.reduce((a, d) => a + summary(results(out, d), "far").episodes, 0);
+          return `and ${pct(k / n)} at 96 moves deep`;
+        },
+      },
+      {
+        file: `${EXP}/grid-maze-31-levels.json`,
+        quoted: "MPPI over the level-2 predictor below it): 0%",
         made: (out) =>
-          `its one-step prediction error stays at ${levelOneRatio(out, "runs/grid-maze-31-levels-s1", 1)} of not moving`,
+          `MPPI over the level-2 predictor below it): ${success(out, "runs/grid-maze-31-levels-3l-s1/eval/three-far", "far", 0)}`,
+      },
+      {
+        file: `${EXP}/grid-maze-31-levels.json`,
+        quoted: "its one-step prediction error is about 0.03 times that of not moving",
+        made: (out) =>
+          `its one-step prediction error is ${levelOneRatio(out, "runs/grid-maze-31-levels-s1", 1)} of not moving`,
       },
     ],
   },
