@@ -1,4 +1,4 @@
-import { makePlanner, type PlanResult } from "@hjepa/actor";
+import { makePlanner, type Planner, type PlanResult } from "@hjepa/actor";
 import type { ActionDescription, WorldModel, WorldModelLevel } from "@hjepa/contracts";
 import { Cost, energyTerm } from "@hjepa/cost";
 import { InputError } from "@hjepa/errors";
@@ -325,6 +325,23 @@ describe("Hierarchy: decisions", () => {
     expect(near("never").plan.hierarchy.subgoals[0]?.source).toBe("model");
     // The toy's level-2 planner does not say where its plan ends: reached judges as first-step.
     expect(near("reached").plan.hierarchy.subgoals[0]?.source).toBe("goal");
+  });
+
+  it("with the rule reached, trusts where the level-2 planner says its path ends", () => {
+    const { model } = toyModel();
+    const mppi = makePlanner("mppi");
+    const source = (closestAt: number, to: number[]) => {
+      const parts = partsOf(model);
+      const ends: Planner = { name: "ends", plan: (r) => ({ ...mppi.plan(r), closestAt }) };
+      parts.levels[1] = { ...(parts.levels[1] as AgentParts["levels"][number]), planner: ends };
+      const reached = { rule: "reached", tolerance: 0.05 } as const;
+      return decideOnce(parts, { levels: [LEVEL_2, LEVEL_1], nearGoal: reached }, [0, 0], to).plan.hierarchy
+        .subgoals[0]?.source;
+    };
+    // The goal is half a macro-step away (first-step fires), but the path goes on past the horizon: no.
+    expect(source(-1, [0.5, 0])).toBe("model");
+    expect(source(1, [0.5, 0])).toBe("model");
+    expect(source(0, [0.5, 0])).toBe("goal");
   });
 
   it("hands the goal itself down when the critic puts it within reach (the near-goal rule critic)", () => {
