@@ -19,6 +19,7 @@ import {
   mapRow,
   mppiTop,
   pct,
+  pooledRate,
   pooledSpl,
   pooledSuccess,
   README,
@@ -61,6 +62,16 @@ const GM31_THREE = JSON.stringify([
     subgoalStep: 1,
   },
 ]);
+
+/** An evaluation of GridMaze 31x31's seed-`seed` run on the far bin, named as the original in `runs/gm31-unif-sN`. */
+const gm31Eval = (seed: number, name: string, flags: string[]) =>
+  evaluate(
+    `grid-maze-31-levels-s${seed}`,
+    farFile("grid-maze-31"),
+    name,
+    `runs/gm31-unif-s${seed}/eval/${name}`,
+    flags,
+  );
 
 export const ENTRIES: Entry[] = [
   {
@@ -241,43 +252,18 @@ export const ENTRIES: Entry[] = [
       far("grid-maze-31"),
       ...[1, 2, 3].flatMap((seed) => [
         train("grid-maze-31-levels", seed, `runs/gm31-unif-s${seed}`),
-        evaluate(
-          `grid-maze-31-levels-s${seed}`,
-          farFile("grid-maze-31"),
-          "ship-far",
-          `runs/gm31-unif-s${seed}/eval/ship-far`,
-          ["--pictures", "2"],
-        ),
-        evaluate(
-          `grid-maze-31-levels-s${seed}`,
-          farFile("grid-maze-31"),
-          "first-step-far",
-          `runs/gm31-unif-s${seed}/eval/first-step-far`,
-          ["--pictures", "0", "--set", 'agent.hierarchy.nearGoal.rule="first-step"'],
-        ),
-        evaluate(
-          `grid-maze-31-levels-s${seed}`,
-          farFile("grid-maze-31"),
-          "flat-far",
-          `runs/gm31-unif-s${seed}/eval/flat-far`,
-          ["--pictures", "0", "--workers", "1", "--set", "agent.hierarchy.use=1"],
-        ),
-        evaluate(
-          `grid-maze-31-levels-s${seed}`,
-          farFile("grid-maze-31"),
-          "flat-h96-far",
-          `runs/gm31-unif-s${seed}/eval/flat-h96-far`,
-          [
-            "--pictures",
-            "0",
-            "--workers",
-            "1",
-            "--set",
-            "agent.hierarchy.use=1",
-            "--set",
-            "agent.horizon=96",
-          ],
-        ),
+        gm31Eval(seed, "ship-far", ["--pictures", "2"]),
+        gm31Eval(seed, "first-step-far", [
+          "--pictures",
+          "0",
+          "--set",
+          'agent.hierarchy.nearGoal.rule="first-step"',
+        ]),
+        gm31Eval(seed, "flat-far", ["--pictures", "0", "--workers", "1", "--set", "agent.hierarchy.use=1"]),
+        gm31Eval(seed, "flat-h96-far", [
+          ...["--pictures", "0", "--workers", "1"],
+          ...["--set", "agent.hierarchy.use=1", "--set", "agent.horizon=96"],
+        ]),
       ]),
       {
         hjepa: [
@@ -344,9 +330,7 @@ export const ENTRIES: Entry[] = [
         quoted: "Measured on seeds 1-3 (far bin, 34 tasks each): 100.0% (SPL 0.997)",
         made: (out) => {
           const ship = [1, 2, 3].map((seed) => `runs/grid-maze-31-levels-s${seed}/eval/ship-far`);
-          const k = ship.reduce((a, d) => a + summary(results(out, d), "far").successes, 0);
-          const n = ship.reduce((a, d) => a + summary(results(out, d), "far").episodes, 0);
-          return `Measured on seeds 1-3 (far bin, 34 tasks each): ${pct(k / n)} (SPL ${pooledSpl(out, ship, "far")})`;
+          return `Measured on seeds 1-3 (far bin, 34 tasks each): ${pooledRate(out, ship, "far")} (SPL ${pooledSpl(out, ship, "far")})`;
         },
       },
       {
@@ -365,9 +349,7 @@ export const ENTRIES: Entry[] = [
         quoted: "and 52.9% at 96 moves deep",
         made: (out) => {
           const runs = [1, 2, 3].map((seed) => `runs/grid-maze-31-levels-s${seed}/eval/flat-h96-far`);
-          const k = runs.reduce((a, d) => a + summary(results(out, d), "far").successes, 0);
-          const n = runs.reduce((a, d) => a + summary(results(out, d), "far").episodes, 0);
-          return `and ${pct(k / n)} at 96 moves deep`;
+          return `and ${pooledRate(out, runs, "far")} at 96 moves deep`;
         },
       },
       {

@@ -56,11 +56,21 @@ export const summary = (r: Results, bin: string): Summary => {
 
 export const pct = (x: number, digits = 1) => `${(100 * x).toFixed(digits)}%`;
 
+/** Successes and episodes in a bin, pooled over evaluations. */
+function pooledCounts(out: string, dirs: string[], bin: string): { k: number; n: number } {
+  const s = dirs.map((d) => summary(results(out, d), bin));
+  return { k: s.reduce((a, x) => a + x.successes, 0), n: s.reduce((a, x) => a + x.episodes, 0) };
+}
+
+/** Success pooled over evaluations (every episode one trial), without its interval: "98.4%". */
+export function pooledRate(out: string, dirs: string[], bin: string): string {
+  const { k, n } = pooledCounts(out, dirs, bin);
+  return pct(k / n);
+}
+
 /** Success pooled over evaluations (every episode one trial) with its 95% Wilson interval: "98.4% [96.2, 99.3]". */
 export function pooledSuccess(out: string, dirs: string[], bin: string): string {
-  const s = dirs.map((d) => summary(results(out, d), bin));
-  const k = s.reduce((a, x) => a + x.successes, 0);
-  const n = s.reduce((a, x) => a + x.episodes, 0);
+  const { k, n } = pooledCounts(out, dirs, bin);
   const [lo, hi] = wilsonInterval(k, n);
   return `${pct(k / n)} [${(100 * lo).toFixed(1)}, ${(100 * hi).toFixed(1)}]`;
 }

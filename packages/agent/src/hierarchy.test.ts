@@ -27,15 +27,18 @@ function planOf(predicted: number[][]): PlanResult {
   };
 }
 
+/** A plan whose macro-steps come closer to the goal (3, 0) one by one, reaching it at the last. */
+const APPROACH = planOf([
+  [1, 0],
+  [2, 0],
+  [3, 0],
+]);
+
 describe("reachesWithinFirst (the near-goal rule first-step)", () => {
   const goal = Float32Array.of(3, 0);
 
   it("is false while later macro-steps come closer to the goal, true once the first one is the closest", () => {
-    const approach = planOf([
-      [1, 0],
-      [2, 0],
-      [3, 0],
-    ]);
+    const approach = APPROACH;
     expect(reachesWithinFirst(approach, goal, 0, 0.05)).toBe(false);
     expect(reachesWithinFirst(approach, goal, 1, 0.05)).toBe(false);
     // Counted from the macro-step in progress: at the last one, the goal is within it.
@@ -83,13 +86,8 @@ describe("reachedWithin (the near-goal rule reached)", () => {
 
   it("judges by distances, as first-step, when the planner does not say where its path ends", () => {
     expect(reachedWithin(turnsAway, goal, 0, 0.05)).toBe(true);
-    const approach = planOf([
-      [1, 0],
-      [2, 0],
-      [3, 0],
-    ]);
-    expect(reachedWithin(approach, goal, 0, 0.05)).toBe(false);
-    expect(reachedWithin(approach, goal, 2, 0.05)).toBe(true);
+    expect(reachedWithin(APPROACH, goal, 0, 0.05)).toBe(false);
+    expect(reachedWithin(APPROACH, goal, 2, 0.05)).toBe(true);
   });
 });
 
